@@ -1,0 +1,19 @@
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_page_is_japanese_and_names_the_confirmation(client):
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert '<html lang="ja">' in body
+    assert "協力確認書" in body
+    assert 'href="#main"' in body
+
+
+def test_english_is_chosen_with_the_language_switcher(client):
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert response.status_code == 302
+    body = client.get("/").content.decode()
+    assert '<html lang="en">' in body

@@ -1,0 +1,1 @@
+"""Municipality fixtures shared by every app's tests (registered from tests/conftest.py)."""
