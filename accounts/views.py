@@ -72,3 +72,25 @@ def language_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and request.user.is_authenticated and language in {"ja", "en"}:
         type(request.user).objects.filter(pk=request.user.pk).update(language=language)
     return response
+
+
+def confirm_email_code_view(request: HttpRequest) -> HttpResponse:
+    """allauth's code confirmation, telling the user why an expired code sends them back to log in.
+
+    allauth drops an expired or exhausted verification silently and redirects to the login page;
+    a person then does not know that logging in again sends a fresh code.
+    """
+    from allauth.account import app_settings as account_settings
+    from allauth.account.internal.flows.email_verification_by_code import EMAIL_VERIFICATION_CODE_SESSION_KEY
+    from allauth.account.views import email_verification_sent
+
+    state = request.session.get(EMAIL_VERIFICATION_CODE_SESSION_KEY)
+    if isinstance(state, dict) and "at" in state:
+        import time
+
+        if time.time() - state["at"] > account_settings.EMAIL_VERIFICATION_BY_CODE_TIMEOUT:
+            messages.error(
+                request,
+                _("確認コードの有効期限が切れました。もう一度ログインすると、新しい確認コードをメールでお送りします。"),
+            )
+    return email_verification_sent(request)

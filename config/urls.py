@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from accounts.views import language_view
+from accounts.views import confirm_email_code_view, language_view
 
 from . import views
 
@@ -16,6 +16,7 @@ urlpatterns = [
     path("dashboard/", views.dashboard_view, name="dashboard"),
     path("i18n/setlang/", language_view, name="set_language"),
     path("admin/", admin.site.urls),
+    path("accounts/confirm-email/", confirm_email_code_view, name="account_email_verification_sent"),
     path("accounts/", include("allauth.urls")),
     path("accounts/", include("accounts.urls")),
     path("municipalities/", include("municipalities.urls")),
