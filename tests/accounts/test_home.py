@@ -17,3 +17,9 @@ def test_english_is_chosen_with_the_language_switcher(client):
     assert response.status_code == 302
     body = client.get("/").content.decode()
     assert '<html lang="en">' in body
+
+
+def test_health_check_answers_without_a_known_host(client):
+    response = client.get("/healthz", HTTP_HOST="10.0.0.5:8000")
+    assert response.status_code == 200
+    assert response.content == b"ok"
