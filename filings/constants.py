@@ -1,13 +1,12 @@
 """Choices and fixed dates of the filings app."""
 
-import datetime
-
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 #: The obligation to give municipalities a 協力確認書 starts on this date; applications planned
-#: before it do not set a due date.
-OBLIGATION_START = datetime.date(2025, 4, 1)
+#: before it do not set a due date. Defined by the pure rules module, re-exported here.
+from . import rules
+from .rules import OBLIGATION_START  # noqa: F401
 
 
 class WorkerStatus(models.TextChoices):
@@ -18,7 +17,7 @@ class WorkerStatus(models.TextChoices):
 
 
 #: Statuses of a worker who connects the employer to municipalities (DOMAIN.md §2 rule 2).
-CONNECTING_STATUSES = frozenset({WorkerStatus.INCOMING.value, WorkerStatus.ACTIVE.value})
+CONNECTING_STATUSES = rules.CONNECTING_STATUSES
 
 #: Allowed status moves. ``left`` and ``cancelled`` can be undone by setting ``active`` again
 #: (a worker rehired, an application filed again).
@@ -44,7 +43,7 @@ class ApplicationState(models.TextChoices):
 
 
 #: Applications whose planned date still sets a due date.
-DUE_SETTING_APPLICATION_STATES = frozenset({ApplicationState.PLANNED.value, ApplicationState.FILED.value})
+DUE_SETTING_APPLICATION_STATES = rules.DUE_SETTING_STATES
 
 APPLICATION_STATE_PIPELINE: dict[str, frozenset[str]] = {
     ApplicationState.PLANNED: frozenset({ApplicationState.FILED}),
