@@ -39,7 +39,9 @@ def test_the_secretariat_must_set_up_totp_before_using_the_portal(client, secret
     assert response.url == "/accounts/2fa/totp/activate/"
     # allauth asks for the password once more before a second factor is added.
     follow = client.get("/admin/", follow=True)
-    assert follow.redirect_chain[-1][0].startswith("/accounts/reauthenticate/?next=%2Faccounts%2F2fa%2Ftotp%2Factivate")
+    assert follow.redirect_chain[-1][0].startswith(
+        "/accounts/reauthenticate/?next=%2Faccounts%2F2fa%2Ftotp%2Factivate"
+    )
     assert "二要素認証が必要です" in follow.content.decode()
 
 

@@ -1,0 +1,81 @@
+"""The embedded default runs a real Celery worker and beat on the filesystem broker, without Redis."""
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from celery import Celery
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def embedded_env(tmp_path):
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "DJANGO_SETTINGS_MODULE"}
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings.local",
+        VAR_DIR=str(tmp_path),
+        EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
+    )
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True, timeout=300
+    )
+    return env
+
+
+BEAT_ENTRY = """
+from django_celery_beat.models import IntervalSchedule, PeriodicTask
+every = IntervalSchedule.objects.create(every=1, period=IntervalSchedule.SECONDS)
+PeriodicTask.objects.create(
+    name="beat-check", task="accounts.tasks.send_email_task", interval=every, one_off=True,
+    kwargs='{"recipients": ["beat@example.jp"], "subject": "beat", "text": "beat", "html": "beat"}',
+)
+"""
+
+
+def _mail_to(mail_dir: Path, address: str, timeout: float = 60) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if mail_dir.exists() and any(address in f.read_text() for f in mail_dir.iterdir()):
+            return True
+        time.sleep(0.5)
+    return False
+
+
+def test_the_embedded_worker_runs_queued_tasks_and_beat_schedules_from_the_database(embedded_env, tmp_path):
+    subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", BEAT_ENTRY], cwd=ROOT, env=embedded_env, check=True, timeout=120
+    )
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "config", "worker", "-B", "--pool=solo", "--loglevel=INFO",
+         f"--schedule={tmp_path / 'beat-schedule'}"],
+        cwd=ROOT,
+        env=embedded_env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        queue = tmp_path / "celery" / "queue"
+        producer = Celery(broker="filesystem://")
+        producer.conf.broker_transport_options = {"data_folder_in": str(queue), "data_folder_out": str(queue)}
+        queue.mkdir(parents=True, exist_ok=True)
+        producer.send_task(
+            "accounts.tasks.send_email_task",
+            kwargs={"recipients": ["demo@example.jp"], "subject": "件名", "text": "本文", "html": "<p>本文</p>"},
+        )
+        # A task queued by another process is run by the worker ...
+        assert _mail_to(tmp_path / "mail", "demo@example.jp"), "the worker did not run the queued task"
+        # ... and beat, reading its schedule from the database, sends what is due.
+        assert _mail_to(tmp_path / "mail", "beat@example.jp"), "beat did not send the scheduled task"
+    finally:
+        worker.terminate()
+        output, _ = worker.communicate(timeout=30)
+    assert "beat: Starting" in output
