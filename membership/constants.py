@@ -101,3 +101,23 @@ PREFECTURES = (
     "熊本県", "大分県", "宮崎県", "鹿児島県", "沖縄県",
 )  # fmt: skip
 PREFECTURE_CHOICES = [(name, name) for name in PREFECTURES]
+
+#: Human-readable names of the history rows the services write.
+ACTION_LABELS = {
+    "membership.join_request.created": _("下書きを作成"),
+    "membership.join_request.updated": _("内容を更新"),
+    "membership.join_request.submitted": _("提出"),
+    "membership.join_request.info_requested": _("追加情報を依頼"),
+    "membership.join_request.approved": _("入会を承認"),
+    "membership.join_request.refused": _("入会を拒否"),
+    "membership.member.admitted": _("入会"),
+    "membership.member.registered": _("第3号構成員として登録"),
+    "membership.member.change_notified": _("変更の届出"),
+    "membership.member.changed": _("届出事項の変更を反映"),
+    "membership.member.withdrawn": _("退会"),
+    "membership.member.expelled": _("除名"),
+    "membership.change_notification.submitted": _("変更の届出"),
+    "membership.change_notification.acknowledged": _("変更の届出を確認"),
+    "membership.withdrawal_notice.submitted": _("退会の届出"),
+    "membership.withdrawal_notice.confirmed": _("退会を確定"),
+}
