@@ -84,14 +84,15 @@ class ConfirmationDocument:
     contact_email: str = ""
 
 
-# The head of each kind of municipality. The keys are municipalities.constants.MunicipalityKind values;
-# plain strings keep this module free of the municipalities app.
-_HEAD_SUFFIX = {
-    "city": "長",  # 立川市 → 立川市長
-    "designated_city": "長",  # 横浜市 → 横浜市長 (a filing in a ward goes to its city)
-    "special_ward": "長",  # 千代田区 → 千代田区長
-    "town": "長",  # 〇〇町 → 〇〇町長
-    "village": "長",  # 〇〇村 → 〇〇村長
+# The last character of a municipality's name for each kind: its head is that name plus 長 (立川市 → 立川市長).
+# The keys are municipalities.constants.MunicipalityKind values; plain strings keep this module free of the
+# municipalities app.
+_NAME_ENDINGS = {
+    "city": "市",
+    "designated_city": "市",  # 横浜市 → 横浜市長: a filing in one of its wards goes to the city
+    "special_ward": "区",  # 千代田区 → 千代田区長
+    "town": "町",  # 〇〇町 → 〇〇町長
+    "village": "村",  # 〇〇村 → 〇〇村長
 }
 
 
@@ -103,18 +104,20 @@ def addressee_for(name: str, kind: str) -> str:
 
     :param name: the municipality's name as it is written, ``立川市``, ``千代田区``, ``〇〇町``.
     :param kind: a ``municipalities.constants.MunicipalityKind`` value.
-    :raises ValueError: for a ward of a designated city, an unknown kind or an empty name.
+    :raises ValueError: for a ward of a designated city, an unknown kind, or a name that does not end
+        as its kind does (``立川`` for a city would otherwise print ``立川長``).
     """
     name = name.strip()
-    if not name:
-        raise ValueError("a municipality name is required")
+    kind = str(kind)
     if kind == "ward":
         raise ValueError(f"{name} is a ward of a designated city; address the confirmation to the city")
     try:
-        suffix = _HEAD_SUFFIX[str(kind)]
+        ending = _NAME_ENDINGS[kind]
     except KeyError:
         raise ValueError(f"unknown municipality kind: {kind!r}") from None
-    return f"{name}{suffix}"
+    if len(name) < 2 or not name.endswith(ending):
+        raise ValueError(f"a municipality of kind {kind} has a name ending in {ending}: {name!r}")
+    return f"{name}長"
 
 
 # --- Rendering --------------------------------------------------------------------------------------
@@ -303,3 +306,28 @@ def render_confirmation_pdf(document: ConfirmationDocument) -> bytes:
     if (len(rendered.pages) > 1) != paginated:
         rendered = _layout(render_confirmation_html(document, paginated=not paginated))
     return rendered.write_pdf(**_write_options())
+
+
+def sample_document(workplaces: int = 3, *, on: date | None = None) -> ConfirmationDocument:
+    """A realistic 協力確認書 for previews, the sample command and the benchmark (no database).
+
+    :param workplaces: how many workplaces item ② lists.
+    :param on: the document's date; 2026-11-22 by default, so that the sample is reproducible.
+    """
+    towns = ("泉町", "錦町", "柴崎町", "曙町", "高松町", "砂川町", "幸町", "栄町", "若葉町", "上砂町")
+    return ConfirmationDocument(
+        addressee=addressee_for("立川市", "city"),
+        date=on or date(2026, 11, 22),
+        employer_name="株式会社サンプル製作所",
+        workplaces=tuple(
+            ConfirmationWorkplace(
+                name=f"第{i + 1}工場" if i % 3 else f"立川第{i + 1}製造所（精密加工部門）",
+                address=f"東京都立川市{towns[i % len(towns)]}{i % 5 + 1}丁目{i + 2}番{i % 9 + 1}号",
+            )
+            for i in range(workplaces)
+        ),
+        contact_department="総務部 人事課",
+        contact_name="佐藤 花子",
+        contact_phone="042-000-0000",
+        contact_email="sato@example.jp",
+    )
