@@ -475,3 +475,29 @@ def confirmations_of(organization: Organization) -> QuerySet[Confirmation]:
 
 def applications_of(organization: Organization) -> QuerySet[VisaApplication]:
     return VisaApplication.objects.filter(worker__organization=organization).select_related("worker")
+
+
+def confirmation_document(confirmation: Confirmation):
+    """The ``filings.pdf.ConfirmationDocument`` printed for ``confirmation``, from its frozen content.
+
+    Dated the day it was submitted, or for a draft the day it was made.
+    """
+    from .pdf import ConfirmationDocument, ConfirmationWorkplace
+
+    content = confirmation.content or {}
+    contact = content.get("contact") or {}
+    municipality = content.get("municipality") or {}
+    made_on = timezone.localtime(confirmation.created_at).date() if confirmation.created_at else timezone.localdate()
+    return ConfirmationDocument(
+        addressee=municipality.get("addressee") or f"{confirmation.municipality.name}長",
+        date=confirmation.submitted_on or made_on,
+        employer_name=content.get("employer_name", ""),
+        workplaces=tuple(
+            ConfirmationWorkplace(name=w.get("name", ""), address=w.get("address", ""))
+            for w in content.get("workplaces", [])
+        ),
+        contact_department=contact.get("department", ""),
+        contact_name=contact.get("name", ""),
+        contact_phone=contact.get("phone", ""),
+        contact_email=contact.get("email", ""),
+    )
