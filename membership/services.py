@@ -267,7 +267,7 @@ def submit_join_request(join_request: JoinRequest, *, acting_user: User, answer:
     send_after_commit(
         "join_request_submitted",
         to=_applicant_recipients(join_request),
-        context=lambda: {"join_request": JoinRequest.objects.get(pk=join_request.pk)},
+        context={"join_request": join_request},
         language=_language(join_request.applicant),
     )
     return join_request
@@ -307,7 +307,7 @@ def request_more_information(join_request: JoinRequest, *, message: str, acting_
     send_after_commit(
         "join_request_info_requested",
         to=_applicant_recipients(join_request),
-        context=lambda: {"join_request": JoinRequest.objects.get(pk=join_request.pk)},
+        context={"join_request": join_request},
         language=_language(join_request.applicant),
     )
     return join_request
@@ -385,9 +385,9 @@ def approve_join_request(
     send_after_commit(
         "join_request_approved",
         to=_applicant_recipients(join_request),
-        context=lambda: {
-            "join_request": JoinRequest.objects.get(pk=join_request.pk),
-            "member": Member.objects.get(pk=member.pk),
+        context={
+            "join_request": join_request,
+            "member": member,
         },
         language=_language(join_request.applicant),
     )
@@ -425,7 +425,7 @@ def refuse_join_request(join_request: JoinRequest, *, reason: str, acting_user: 
     send_after_commit(
         "join_request_refused",
         to=_applicant_recipients(join_request),
-        context=lambda: {"join_request": JoinRequest.objects.get(pk=join_request.pk)},
+        context={"join_request": join_request},
         language=_language(join_request.applicant),
     )
     return join_request
@@ -606,9 +606,9 @@ def acknowledge_change_notification(
     send_after_commit(
         "change_acknowledged",
         to=_member_recipients(member),
-        context=lambda: {
-            "notification": ChangeNotification.objects.get(pk=notification.pk),
-            "member": Member.objects.get(pk=member.pk),
+        context={
+            "notification": notification,
+            "member": member,
         },
         language=_language(member.user),
     )
@@ -752,7 +752,7 @@ def withdraw_membership(
     send_after_commit(
         "withdrawal_confirmed",
         to=_member_recipients(member),
-        context=lambda: {"member": Member.objects.get(pk=member.pk)},
+        context={"member": member},
         language=_language(member.user),
     )
     return member
@@ -806,7 +806,7 @@ def expel_member(member: Member, *, reason: str, decided_on: datetime.date, acti
     send_after_commit(
         "expelled",
         to=_member_recipients(member),
-        context=lambda: {"member": Member.objects.get(pk=member.pk)},
+        context={"member": member},
         language=_language(member.user),
     )
     return member

@@ -1,0 +1,10 @@
+import pytest
+
+from tests.membership.factories import ensure_seed_data
+
+
+@pytest.fixture(autouse=True)
+def _membership_seed_data(django_db_blocker):
+    # Transactional tests elsewhere flush the tables the data migrations filled.
+    with django_db_blocker.unblock():
+        ensure_seed_data()
