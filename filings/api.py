@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.request import Request
@@ -208,10 +208,32 @@ class WorkplaceDetailView(EmployerAPIView):
 # --- Workers ----------------------------------------------------------------------------------------
 
 
+class WorkerPagination(LimitOffsetPagination):
+    default_limit = 100
+    max_limit = 1000
+
+
 class WorkerListView(EmployerAPIView):
-    @extend_schema(operation_id="workers_list", responses={200: WorkerSerializer(many=True)})
+    @extend_schema(
+        operation_id="workers_list",
+        parameters=[
+            OpenApiParameter("limit", OpenApiTypes.INT, description=_("1ページの件数(既定 100、最大 1000)")),
+            OpenApiParameter("offset", OpenApiTypes.INT, description=_("先頭から飛ばす件数")),
+        ],
+        responses={
+            200: inline_serializer(
+                "PaginatedWorkers",
+                {
+                    "count": serializers.IntegerField(),
+                    "next": serializers.URLField(allow_null=True),
+                    "previous": serializers.URLField(allow_null=True),
+                    "results": WorkerSerializer(many=True),
+                },
+            )
+        },
+    )
     def get(self, request: Request) -> Response:
-        paginator = LimitOffsetPagination()
+        paginator = WorkerPagination()
         page = paginator.paginate_queryset(selectors.workers_of(self.organization), request, view=self)
         return paginator.get_paginated_response(WorkerSerializer(page, many=True).data)
 
