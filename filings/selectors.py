@@ -2,7 +2,7 @@
 per worker, and the timeline of changes that made confirmations stale.
 
 ``load_situation`` is the adapter between the ORM and ``filings.rules``: it loads an employer's
-rows into the rules' frozen dataclasses with a constant number of queries (five), whatever the
+rows into the rules' frozen dataclasses with a constant number of queries (six), whatever the
 number of workers.
 """
 
@@ -73,7 +73,7 @@ class LoadedSituation:
 
 
 def load(organization: Organization, *, today: datetime.date) -> LoadedSituation:
-    """Load everything the rules need for ``organization``, in five queries."""
+    """Load everything the rules need for ``organization``, in six queries."""
     org = Organization.objects.only(
         "name", "contact_department", "contact_name", "contact_phone", "contact_email"
     ).get(pk=organization.pk)
