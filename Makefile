@@ -21,7 +21,6 @@ setup: venv
 	mkdir -p var
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_municipalities
-	$(PY) manage.py collectstatic --noinput --verbosity 0
 
 run: setup
 	$(PY) manage.py seed_demo
