@@ -175,7 +175,7 @@ class PostalCodeField(forms.CharField):
 
     def to_python(self, value):
         value = super().to_python(value)
-        return validate_postal_code(value) if value else value
+        return format_postal_code(validate_postal_code(value)) if value else value
 
 
 class CorporateNumberField(forms.CharField):
@@ -285,7 +285,7 @@ class AddressFieldsMixin:
 
 class WorkplaceForm(AddressFieldsMixin, forms.Form):
     name = NormalizedCharField(label=_("事業所名"), max_length=200, error_messages=_REQUIRED)
-    postal_code = PostalCodeField(error_messages=_REQUIRED)
+    postal_code = PostalCodeField(required=False, help_text=_("郵便番号から提出先の市区町村を調べます。"))
     address = NormalizedCharField(
         label=_("所在地(都道府県から)"),
         max_length=300,
@@ -308,10 +308,8 @@ class WorkerForm(AddressFieldsMixin, forms.Form):
             "invalid_choice": _("事業所を選び直してください。"),
         },
     )
-    residence_postal_code = PostalCodeField(label=_("住居地の郵便番号"), error_messages=_REQUIRED)
-    residence_address = NormalizedCharField(
-        label=_("住居地(都道府県から)"), max_length=300, error_messages=_REQUIRED
-    )
+    residence_postal_code = PostalCodeField(label=_("住居地の郵便番号"), required=False)
+    residence_address = NormalizedCharField(label=_("住居地(都道府県から)"), max_length=300, error_messages=_REQUIRED)
     residence_municipality_code = forms.CharField(required=False, widget=forms.HiddenInput)
     status = forms.ChoiceField(label=_("状況"), choices=())
     residence_card_expiry = JapaneseDateField(label=_("在留カードの有効期限"), required=False)
@@ -341,7 +339,7 @@ class WorkerChangeForm(WorkerForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Name and nationality are kept as registered; the filing never changes them.
-        for name in ("name", "nationality", "residence_card_expiry"):
+        for name in ("name", "nationality"):
             del self.fields[name]
 
 

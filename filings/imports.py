@@ -19,7 +19,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .constants import WorkerStatus
+from .constants import ApplicationKind, WorkerStatus
 from .forms import format_postal_code, normalize_postal_code, normalize_text, parse_date
 
 # --- Columns --------------------------------------------------------------------------------
@@ -69,6 +69,14 @@ COLUMNS: tuple[Column, ...] = (
         ("residence_card_expiry", "在留期限", "在留期間満了日", "在留カード有効期限"),
         "",
     ),
+    Column(
+        "application_kind",
+        gettext_lazy("申請の種類"),
+        False,
+        ("application_kind", "kind", "申請種別", "予定している申請"),
+        "在留資格認定証明書交付申請",
+    ),
+    Column("planned_date", gettext_lazy("申請予定日"), False, ("planned_date", "申請日", "申請予定"), "2026-12-15"),
 )
 
 #: Statuses a roster may give; ``left`` and ``cancelled`` workers need no filing and are not imported.
@@ -94,6 +102,23 @@ def _status_index() -> dict[str, str]:
         index[_header_key(str(status.label))] = status.value
     index[_header_key("在籍")] = WorkerStatus.ACTIVE.value
     index[_header_key("就労予定")] = WorkerStatus.INCOMING.value
+    return index
+
+
+def _kind_index() -> dict[str, str]:
+    index = {}
+    for kind in ApplicationKind:
+        index[kind.value] = kind.value
+        index[_header_key(str(kind.label))] = kind.value
+    for alias, kind in (
+        ("認定", "coe"),
+        ("在留資格認定", "coe"),
+        ("変更", "change"),
+        ("在留資格変更", "change"),
+        ("更新", "extension"),
+        ("在留期間更新", "extension"),
+    ):
+        index[_header_key(alias)] = kind
     return index
 
 
@@ -187,8 +212,10 @@ def read_roster(data: bytes, filename: str) -> RawRoster:
                 missing = [str(c.label) for c in COLUMNS if c.required and c.key not in header]
                 if missing:
                     raise RosterFileError(
-                        _("見出し行に必要な列がありません: %(columns)s。"
-                          "テンプレートの見出しをそのまま使ってください。")
+                        _(
+                            "見出し行に必要な列がありません: %(columns)s。"
+                            "テンプレートの見出しをそのまま使ってください。"
+                        )
                         % {"columns": "、".join(missing)}
                     )
                 continue
@@ -293,6 +320,7 @@ def check_roster(
     known = {person_key(name, nationality) for name, nationality in existing_people}
     seen: dict[tuple[str, str], int] = {}
     statuses = _status_index()
+    kinds = _kind_index()
     place_cache: dict[tuple[str, str, str | None], ResolvedPlace | PlaceError] = {}
     checked: list[CheckedRow] = []
     total = len(raw.rows)
@@ -345,6 +373,25 @@ def check_roster(
             expiry = parse_date(values.get("residence_card_expiry"))
         except ValueError as exc:
             errors.append(_("在留カードの有効期限: %(error)s") % {"error": exc})
+
+        kind = ""
+        planned = None
+        kind_text = values.get("application_kind", "")
+        if kind_text:
+            kind = kinds.get(_header_key(kind_text), "")
+            if not kind:
+                errors.append(
+                    _("申請の種類「%(value)s」は使えません。「認定」「変更」「更新」のいずれかを入力してください。")
+                    % {"value": kind_text}
+                )
+        try:
+            planned = parse_date(values.get("planned_date"))
+        except ValueError as exc:
+            errors.append(_("申請予定日: %(error)s") % {"error": exc})
+        if kind_text and not values.get("planned_date"):
+            errors.append(_("申請の種類を入力した行には申請予定日も入力してください。"))
+        elif planned and not kind_text:
+            errors.append(_("申請予定日を入力した行には申請の種類も入力してください。"))
 
         postal_code = normalize_postal_code(values.get("residence_postal_code"))
         address = normalize_text(values.get("residence_address"))
@@ -403,6 +450,8 @@ def check_roster(
                 "residence_municipality_code": row.place.code if row.place else code,
                 "status": status,
                 "residence_card_expiry": expiry,
+                "application_kind": kind,
+                "planned_date": planned,
             }
         checked.append(row)
         if progress is not None and (done % 250 == 0 or done == total):

@@ -1,0 +1,481 @@
+"""The employer's pages: dashboard, workplaces, workers, planned applications, confirmations, worker sheet.
+
+Each view checks who acts (``membership_for``: another organisation's object is 404, a viewer may not
+change anything: 403), validates a form, calls one service and turns a domain error into a message.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from municipalities.models import Municipality
+
+from .. import selectors, services
+from ..constants import ApplicationKind, SubmissionMethod, WorkerStatus
+from ..forms import (
+    ApplicationForm,
+    ConfirmationCreateForm,
+    SubmissionForm,
+    WorkerChangeForm,
+    WorkerForm,
+    WorkplaceForm,
+)
+from ..models import Confirmation, VisaApplication, Worker, Workplace
+from .common import error_message, membership_for, owned_or_404, paginate, require_submitter, today
+
+
+def _resolution_errors() -> tuple[type[Exception], ...]:
+    from municipalities.services import MunicipalityResolutionError
+
+    return (MunicipalityResolutionError,)
+
+
+def _candidates(exc: Exception) -> list[Any]:
+    return list(getattr(exc, "candidates", None) or [])
+
+
+def _candidate_choices(candidates: list[Any]) -> list[dict[str, str]]:
+    """Candidates of an ambiguous address as ``{"code", "label"}`` for radio buttons."""
+    out = []
+    for candidate in candidates:
+        municipality = getattr(candidate, "municipality", candidate)
+        ward = getattr(candidate, "ward", None)
+        if isinstance(municipality, dict):
+            code, label = (
+                municipality.get("code", ""),
+                f"{municipality.get('prefecture', '')}{municipality.get('name', '')}",
+            )
+        else:
+            code, label = getattr(municipality, "code", ""), str(municipality)
+        if ward is not None:
+            label += getattr(ward, "name", "") if not isinstance(ward, dict) else ward.get("name", "")
+        if code and all(c["code"] != code for c in out):
+            out.append({"code": code, "label": label})
+    return out
+
+
+# --- Dashboard ------------------------------------------------------------------------------
+
+
+@login_required
+def dashboard_view(request: HttpRequest) -> HttpResponse:
+    """Municipality by municipality, worker by worker, and what made confirmations stale."""
+    membership = membership_for(request)
+    organization = membership.organization
+    on = today()
+    report = selectors.requirements_for(organization, today=on)
+    # Only the workers of the page shown are explained: 5,000 workers make 100 pages, not one.
+    worker_ids = Worker.objects.filter(organization=organization).order_by("name", "pk").values_list("pk", flat=True)
+    worker_page = paginate(request, worker_ids, param="workers")
+    readiness = selectors.worker_readiness(organization, today=on, worker_ids=list(worker_page.object_list))
+    timeline = selectors.staleness_timeline(organization)
+    has_workplaces = Workplace.objects.filter(organization=organization).exists()
+    return render(
+        request,
+        "filings/dashboard.html",
+        {
+            "membership": membership,
+            "organization": organization,
+            "report": report,
+            "missing": report.missing,
+            "covered": report.covered,
+            "worker_page": worker_page,
+            "readiness": readiness,
+            "timeline": list(timeline)[:50],
+            "has_workplaces": has_workplaces,
+            "today": on,
+        },
+    )
+
+
+# --- Workplaces -----------------------------------------------------------------------------
+
+
+@login_required
+def workplace_list_view(request: HttpRequest) -> HttpResponse:
+    membership = membership_for(request)
+    workplaces = (
+        Workplace.objects.filter(organization=membership.organization)
+        .select_related("municipality", "ward")
+        .order_by("name", "pk")
+    )
+    return render(
+        request,
+        "filings/workplace_list.html",
+        {"membership": membership, "page": paginate(request, workplaces)},
+    )
+
+
+@login_required
+def workplace_form_view(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    membership = membership_for(request)
+    workplace = owned_or_404(Workplace, membership, pk) if pk is not None else None
+    if request.method == "POST":
+        require_submitter(membership)
+    initial = (
+        {"name": workplace.name, "postal_code": workplace.postal_code, "address": workplace.address}
+        if workplace
+        else None
+    )
+    form = WorkplaceForm(request.POST or None, initial=initial)
+    candidates: list[dict[str, str]] = []
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if workplace is None:
+                workplace = services.create_workplace(
+                    organization=membership.organization,
+                    actor=request.user,
+                    name=data["name"],
+                    postal_code=data["postal_code"],
+                    address=data["address"],
+                    municipality_code=data["municipality_code"],
+                )
+                messages.success(
+                    request,
+                    _("事業所「%(name)s」を登録しました(%(municipality)s)。")
+                    % {"name": workplace.name, "municipality": workplace.municipality},
+                )
+            else:
+                changes = {
+                    key: data[key]
+                    for key in ("name", "postal_code", "address")
+                    if data[key] != getattr(workplace, key)
+                }
+                if changes:
+                    if data["municipality_code"]:
+                        changes["municipality_code"] = data["municipality_code"]
+                    workplace = services.update_workplace(workplace=workplace, actor=request.user, **changes)
+                    messages.success(request, _("事業所「%(name)s」を更新しました。") % {"name": workplace.name})
+                else:
+                    messages.info(request, _("変更はありませんでした。"))
+            return redirect("filings:workplace_list")
+        except _resolution_errors() as exc:
+            form.add_error("address", error_message(exc))
+            candidates = _candidate_choices(_candidates(exc))
+        except services.FilingError as exc:
+            messages.error(request, error_message(exc))
+    return render(
+        request,
+        "filings/workplace_form.html",
+        {"membership": membership, "form": form, "workplace": workplace, "candidates": candidates},
+    )
+
+
+# --- Workers --------------------------------------------------------------------------------
+
+
+def _workplaces_of(membership):
+    return Workplace.objects.filter(organization=membership.organization, closed_on__isnull=True).order_by(
+        "name", "pk"
+    )
+
+
+@login_required
+def worker_list_view(request: HttpRequest) -> HttpResponse:
+    membership = membership_for(request)
+    workers = (
+        Worker.objects.filter(organization=membership.organization)
+        .select_related("workplace__municipality", "residence_municipality", "residence_ward")
+        .order_by("name", "pk")
+    )
+    query = request.GET.get("q", "").strip()
+    if query:
+        workers = workers.filter(name__icontains=query)
+    status = request.GET.get("status", "")
+    if status in WorkerStatus.values:
+        workers = workers.filter(status=status)
+    return render(
+        request,
+        "filings/worker_list.html",
+        {
+            "membership": membership,
+            "page": paginate(request, workers),
+            "query": query,
+            "status": status,
+            "statuses": WorkerStatus.choices,
+        },
+    )
+
+
+@login_required
+def worker_add_view(request: HttpRequest) -> HttpResponse:
+    membership = membership_for(request)
+    if request.method == "POST":
+        require_submitter(membership)
+    form = WorkerForm(
+        request.POST or None,
+        workplaces=_workplaces_of(membership),
+        status_choices=[(s.value, s.label) for s in (WorkerStatus.INCOMING, WorkerStatus.ACTIVE)],
+        initial={"status": WorkerStatus.INCOMING},
+    )
+    candidates: list[dict[str, str]] = []
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            worker = services.create_worker(
+                organization=membership.organization,
+                actor=request.user,
+                name=data["name"],
+                nationality=data["nationality"],
+                workplace=data["workplace"],
+                residence_postal_code=data["residence_postal_code"],
+                residence_address=data["residence_address"],
+                residence_municipality_code=data["residence_municipality_code"],
+                status=data["status"],
+                residence_card_expiry=data["residence_card_expiry"],
+            )
+        except _resolution_errors() as exc:
+            form.add_error("residence_address", error_message(exc))
+            candidates = _candidate_choices(_candidates(exc))
+        except services.FilingError as exc:
+            messages.error(request, error_message(exc))
+        else:
+            messages.success(request, _("%(name)s さんを登録しました。") % {"name": worker.name})
+            return redirect("filings:worker_detail", pk=worker.pk)
+    return render(
+        request,
+        "filings/worker_form.html",
+        {"membership": membership, "form": form, "candidates": candidates, "worker": None},
+    )
+
+
+@login_required
+def worker_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = membership_for(request)
+    worker = owned_or_404(Worker, membership, pk)
+    applications = VisaApplication.objects.filter(worker=worker).order_by("planned_date", "pk")
+    form = ApplicationForm(kind_choices=ApplicationKind.choices)
+    return render(
+        request,
+        "filings/worker_detail.html",
+        {
+            "membership": membership,
+            "worker": worker,
+            "applications": applications,
+            "application_form": form,
+            "sheet": worker_sheet(worker),
+        },
+    )
+
+
+@login_required
+def worker_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """A transfer, a move or a change of status, recorded as of a date."""
+    membership = membership_for(request)
+    worker = owned_or_404(Worker, membership, pk)
+    if request.method == "POST":
+        require_submitter(membership)
+    initial = {
+        "workplace": worker.workplace_id,
+        "residence_postal_code": worker.residence_postal_code,
+        "residence_address": worker.residence_address,
+        "status": worker.status,
+        "residence_card_expiry": worker.residence_card_expiry,
+    }
+    form = WorkerChangeForm(
+        request.POST or None,
+        workplaces=Workplace.objects.filter(organization=membership.organization).order_by("name", "pk"),
+        status_choices=WorkerStatus.choices,
+        initial=initial,
+    )
+    candidates: list[dict[str, str]] = []
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        changes: dict[str, Any] = {}
+        if data["workplace"].pk != worker.workplace_id:
+            changes["workplace"] = data["workplace"]
+        moved = (
+            data["residence_postal_code"] != worker.residence_postal_code
+            or data["residence_address"] != worker.residence_address
+        )
+        if moved:
+            changes["residence_postal_code"] = data["residence_postal_code"]
+            changes["residence_address"] = data["residence_address"]
+            changes["residence_municipality_code"] = data["residence_municipality_code"]
+        if data["status"] != worker.status:
+            changes["status"] = data["status"]
+        if data["residence_card_expiry"] and data["residence_card_expiry"] != worker.residence_card_expiry:
+            changes["residence_card_expiry"] = data["residence_card_expiry"]
+        if not changes:
+            messages.info(request, _("変更はありませんでした。"))
+            return redirect("filings:worker_detail", pk=worker.pk)
+        try:
+            worker = services.update_worker(
+                worker=worker, actor=request.user, effective_on=data["effective_on"], **changes
+            )
+        except _resolution_errors() as exc:
+            form.add_error("residence_address", error_message(exc))
+            candidates = _candidate_choices(_candidates(exc))
+        except services.FilingError as exc:
+            messages.error(request, error_message(exc))
+        else:
+            messages.success(request, _("%(name)s さんの情報を更新しました。") % {"name": worker.name})
+            return redirect("filings:worker_detail", pk=worker.pk)
+    return render(
+        request,
+        "filings/worker_form.html",
+        {"membership": membership, "form": form, "candidates": candidates, "worker": worker},
+    )
+
+
+@login_required
+@require_POST
+def application_add_view(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = membership_for(request)
+    worker = owned_or_404(Worker, membership, pk)
+    require_submitter(membership)
+    form = ApplicationForm(request.POST, kind_choices=ApplicationKind.choices)
+    if form.is_valid():
+        try:
+            services.plan_application(
+                worker=worker,
+                actor=request.user,
+                kind=form.cleaned_data["kind"],
+                planned_date=form.cleaned_data["planned_date"],
+            )
+        except services.FilingError as exc:
+            messages.error(request, error_message(exc))
+        else:
+            messages.success(request, _("申請予定を登録しました。"))
+            return redirect("filings:worker_detail", pk=worker.pk)
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect("filings:worker_detail", pk=worker.pk)
+
+
+# --- The per-worker sheet -------------------------------------------------------------------
+
+
+def worker_sheet(worker: Worker) -> dict[str, Any]:
+    """What the visa form (所属機関等作成用) asks, for the workplace and the residence municipality.
+
+    For each: the filing municipality (and ward), whether a 協力確認書 that is still current was
+    submitted to it, on what date and how; when one was submitted but went stale, why.
+    """
+    on = today()
+    readiness = selectors.worker_readiness(worker.organization, today=on, worker_ids=[worker.pk])[0]
+    report = selectors.requirements_for(worker.organization, today=on)
+    rows = []
+    for label, filing in (
+        (_("勤務地(事業所の所在地)"), readiness.workplace_municipality),
+        (_("住居地"), readiness.residence_municipality),
+    ):
+        if filing is None:
+            continue
+        entry = report.entry_for(filing.municipality.code)
+        rows.append(
+            {
+                "label": label,
+                "filing": filing,
+                "staleness": entry.staleness if entry is not None else [],
+                "previous_submission": entry.submitted_on if entry is not None and entry.is_missing else None,
+            }
+        )
+    return {"readiness": readiness, "rows": rows, "today": on}
+
+
+@login_required
+def worker_sheet_view(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = membership_for(request)
+    worker = owned_or_404(Worker, membership, pk)
+    return render(
+        request,
+        "filings/worker_sheet.html",
+        {"membership": membership, "worker": worker, "sheet": worker_sheet(worker), "today": today()},
+    )
+
+
+# --- Confirmations --------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def confirmation_create_view(request: HttpRequest) -> HttpResponse:
+    membership = membership_for(request)
+    require_submitter(membership)
+    form = ConfirmationCreateForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("提出先の市区町村を選び直してください。"))
+        return redirect("filings:dashboard")
+    municipality = get_object_or_404(Municipality, code=form.cleaned_data["municipality_code"])
+    try:
+        confirmation = services.create_confirmation(
+            organization=membership.organization, actor=request.user, municipality=municipality, today=today()
+        )
+    except services.FilingError as exc:
+        messages.error(request, error_message(exc))
+        return redirect("filings:dashboard")
+    return redirect("filings:confirmation_detail", pk=confirmation.pk)
+
+
+def _method_choices():
+    return SubmissionMethod.choices
+
+
+@login_required
+def confirmation_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = membership_for(request)
+    confirmation = owned_or_404(Confirmation, membership, pk)
+    form = SubmissionForm(method_choices=_method_choices(), initial={"submitted_on": today()})
+    return render(
+        request,
+        "filings/confirmation_detail.html",
+        {"membership": membership, "confirmation": confirmation, "form": form, "content": confirmation.content},
+    )
+
+
+@login_required
+@require_POST
+def confirmation_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record how and when the confirmation was sent (or deliver it into the municipality's inbox)."""
+    membership = membership_for(request)
+    confirmation = owned_or_404(Confirmation, membership, pk)
+    require_submitter(membership)
+    form = SubmissionForm(request.POST, method_choices=_method_choices())
+    if form.is_valid():
+        try:
+            confirmation = services.submit_confirmation(
+                confirmation=confirmation,
+                actor=request.user,
+                method=form.cleaned_data["method"],
+                submitted_on=form.cleaned_data["submitted_on"],
+            )
+        except services.FilingError as exc:
+            messages.error(request, error_message(exc))
+        else:
+            messages.success(
+                request,
+                _("%(municipality)s への提出を記録しました。") % {"municipality": confirmation.municipality},
+            )
+            return redirect("filings:dashboard")
+    return render(
+        request,
+        "filings/confirmation_detail.html",
+        {"membership": membership, "confirmation": confirmation, "form": form, "content": confirmation.content},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def confirmation_list_view(request: HttpRequest) -> HttpResponse:
+    membership = membership_for(request)
+    confirmations = (
+        Confirmation.objects.filter(organization=membership.organization)
+        .select_related("municipality")
+        .order_by("-created_at", "-pk")
+    )
+    return render(
+        request,
+        "filings/confirmation_list.html",
+        {"membership": membership, "page": paginate(request, confirmations)},
+    )
