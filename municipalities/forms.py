@@ -157,6 +157,9 @@ class ProfileForm(AddressFormMixin, forms.ModelForm):
 
     address_required = False
 
+    guidance_url = forms.URLField(label=_("協力確認書の案内ページのURL"), required=False, assume_scheme="https")
+    online_form_url = forms.URLField(label=_("オンラインフォームのURL"), required=False, assume_scheme="https")
+
     class Meta:
         model = MunicipalityProfile
         fields = list(MunicipalityProfile.EDITABLE_FIELDS)

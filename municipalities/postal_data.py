@@ -270,17 +270,18 @@ class PostalIndex:
             ).fetchall()
         cities: dict[str, tuple[str, str]] = {}
         postal: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        key = functools.cache(normalize_key)  # town names repeat across municipalities (本町, 栄町…)
         for code, code5, prefecture, city, town, alternates in postal_rows:
             cities.setdefault(code5, (prefecture, city))
             postal[code].append((code5, town))
             if town:
-                self.towns[code5].setdefault(normalize_key(town), town)
+                self.towns[code5].setdefault(key(town), town)
             if alternates != "[]":
                 for alt in json.loads(alternates):
                     cities.setdefault(alt["jisx0402"], (alt["prefecture"], alt["city"]))
                     postal[code].append((alt["jisx0402"], alt["neighborhood"]))
                     if alt["neighborhood"]:
-                        self.towns[alt["jisx0402"]].setdefault(normalize_key(alt["neighborhood"]), alt["neighborhood"])
+                        self.towns[alt["jisx0402"]].setdefault(key(alt["neighborhood"]), alt["neighborhood"])
         for code, code5, town, alternates in office_rows:
             postal[code].append((code5, town or ""))
             if alternates != "[]":

@@ -45,7 +45,7 @@ def municipality_directory(
     if channel in AcceptanceChannel.values:
         municipalities = municipalities.filter(**{f"profile__{MunicipalityProfile.CHANNEL_FIELDS[channel]}": True})
     if guidance_only:
-        municipalities = municipalities.filter(~Q(guidance_title="") | ~Q(profile__guidance_url=""))
+        municipalities = municipalities.filter(Q(guidance_title__gt="") | Q(profile__guidance_url__gt=""))
     return municipalities
 
 
