@@ -290,3 +290,17 @@ def test_expelling_twice_changes_nothing(secretariat_user, django_capture_on_com
         services.expel_member(member, reason="二回目", decided_on=TODAY, acting_user=secretariat_user)
     assert callbacks == []
     assert Member.objects.get(pk=member.pk).expulsion_reason == "一回目"
+
+
+def test_the_daily_task_applies_due_changes_and_is_safe_to_run_twice(secretariat_user):
+    from membership.tasks import apply_due_change_notifications
+
+    member = MemberFactory(address="旧住所")
+    notification = services.record_change_notification(
+        member, changes={"address": "新住所"}, effective_on=datetime.date(2020, 1, 1), acting_user=member.user
+    )
+    ChangeNotification.objects.filter(pk=notification.pk).update(status=ChangeNotificationStatus.ACKNOWLEDGED)
+    assert apply_due_change_notifications.run() == 1
+    assert apply_due_change_notifications.run() == 0
+    member.refresh_from_db()
+    assert member.address == "新住所"
