@@ -89,6 +89,26 @@ class SecretariatDecisionMixin:
     def has_decide_permission(self, request) -> bool:
         return is_secretariat(request.user)
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """Offer the decisions allowed for this row as buttons that lead to the same confirmation pages."""
+        obj = self.get_object(request, object_id)
+        decisions = []
+        if obj is not None and self.has_decide_permission(request):
+            decisions = [
+                (name, description)
+                for name, (_func, _name, description) in self.get_actions(request).items()
+                if self.decision_allowed(obj, name)
+            ]
+        extra_context = {**(extra_context or {}), "decision_actions": decisions}
+        return super().change_view(request, object_id, form_url, extra_context=extra_context)
+
+    #: action name → (entity in the transition table, target status)
+    decision_targets: dict = {}
+
+    def decision_allowed(self, obj, action: str) -> bool:
+        entity, target = self.decision_targets.get(action, (None, None))
+        return entity is not None and target in TRANSITIONS[entity][obj.status]
+
     @admin.display(description=gettext_lazy("履歴"))
     def history(self, obj):
         return _history_table(obj)
@@ -214,6 +234,11 @@ class JoinRequestAdmin(SecretariatDecisionMixin, admin.ModelAdmin):
     search_fields = ["name", "contact_name", "contact_email", "applicant__email"]
     ordering = ["-submitted_at", "-pk"]
     actions = ["approve_selected", "request_information_selected", "refuse_selected"]
+    decision_targets = {
+        "approve_selected": ("join_request", JoinRequestStatus.APPROVED),
+        "request_information_selected": ("join_request", JoinRequestStatus.INFO_REQUESTED),
+        "refuse_selected": ("join_request", JoinRequestStatus.REFUSED),
+    }
     inlines = [JoinRequestAttachmentInline]
     fieldsets = [
         (
@@ -375,6 +400,16 @@ class MemberAdmin(SecretariatDecisionMixin, admin.ModelAdmin):
     list_filter = ["category", "status", "organization_type"]
     search_fields = ["name", "membership_number", "registration_number"]
     actions = ["withdraw_selected", "expel_selected"]
+    decision_targets = {
+        "withdraw_selected": ("member", MemberStatus.WITHDRAWN),
+        "expel_selected": ("member", MemberStatus.EXPELLED),
+    }
+
+    def decision_allowed(self, obj, action: str) -> bool:
+        if action == "expel_selected" and obj.category.code not in EXPULSION_GROUNDS:
+            return False
+        return super().decision_allowed(obj, action)
+
     inlines = [ChangeNotificationInline, WithdrawalNoticeInline]
     change_list_template = "admin/membership/member/change_list.html"
     fieldsets = [
@@ -510,6 +545,7 @@ class ChangeNotificationAdmin(SecretariatDecisionMixin, admin.ModelAdmin):
     list_filter = ["status"]
     search_fields = ["member__name"]
     actions = ["acknowledge_selected"]
+    decision_targets = {"acknowledge_selected": ("change_notification", "acknowledged")}
     fields = ["member", "status", "diff", "effective_on", "note", "filed_by", "created_at", "acknowledged_by",
               "acknowledged_at", "applied_at", "history"]  # fmt: skip
     readonly_fields = fields
@@ -557,6 +593,7 @@ class WithdrawalNoticeAdmin(SecretariatDecisionMixin, admin.ModelAdmin):
     list_filter = ["status"]
     search_fields = ["member__name"]
     actions = ["confirm_selected"]
+    decision_targets = {"confirm_selected": ("withdrawal_notice", "confirmed")}
     fields = ["member", "status", "reason", "requested_on", "effective_on", "filed_by", "created_at",
               "confirmed_by", "confirmed_at", "history"]  # fmt: skip
     readonly_fields = fields

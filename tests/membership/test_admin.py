@@ -249,3 +249,22 @@ def test_an_applicant_cannot_reach_the_admin(client):
     assert "/admin/login/" in response["Location"]
     join_request.refresh_from_db()
     assert join_request.status == JoinRequestStatus.SUBMITTED
+
+
+def test_the_change_page_offers_only_the_allowed_decisions(secretariat_client):
+    submitted = JoinRequestFactory(submitted=True)
+    body = secretariat_client.get(reverse("admin:membership_joinrequest_change", args=[submitted.pk])).content.decode()
+    assert 'value="approve_selected"' in body
+    assert 'value="refuse_selected"' in body
+    refused = JoinRequestFactory(refused=True)
+    body = secretariat_client.get(reverse("admin:membership_joinrequest_change", args=[refused.pk])).content.decode()
+    assert 'value="approve_selected"' not in body
+    meti = Member.objects.get(name="経済産業省")
+    body = secretariat_client.get(reverse("admin:membership_member_change", args=[meti.pk])).content.decode()
+    assert 'value="withdraw_selected"' in body
+    assert 'value="expel_selected"' not in body
+    # The button leads to the same confirmation page as the list's action.
+    page = secretariat_client.post(
+        CHANGELIST, {"action": "refuse_selected", ACTION_CHECKBOX_NAME: [str(submitted.pk)]}
+    )
+    assert "拒否の理由" in page.content.decode()
