@@ -5,6 +5,7 @@ import io
 import logging
 import re
 import subprocess
+import zlib
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -128,6 +129,42 @@ def test_one_tagged_a4_page(pdf, tmp_path):
     assert info["PDF version"] == "1.7"
     assert info["Title"] == "協力確認書（立川市長）"
     assert info["Author"] == "株式会社サンプル製作所"
+
+
+def pdf_objects(data: bytes) -> bytes:
+    """Every stream of the PDF, inflated: WeasyPrint compresses the catalog into object streams."""
+    out = []
+    for match in re.finditer(rb"stream\r?\n(.*?)endstream", data, re.DOTALL):
+        try:
+            out.append(zlib.decompress(match.group(1)))
+        except zlib.error:
+            out.append(match.group(1))
+    return b"\n".join(out)
+
+
+def test_declares_pdf_ua_with_language_and_structure(pdf):
+    objects = pdf_objects(pdf)
+    assert b'pdfuaid:part="1"' in objects  # the PDF/UA-1 claim in the XMP metadata
+    assert b"/Lang (ja)" in objects
+    assert b"/StructTreeRoot" in objects
+    assert b"/MarkInfo <</Marked true>>" in objects
+    assert b"/DisplayDocTitle true" in objects
+
+
+def test_falls_back_to_a_tagged_pdf_without_the_pdf_ua_variant(monkeypatch, document, tmp_path):
+    import weasyprint.pdf
+
+    from filings import pdf as renderer
+
+    variants = {k: v for k, v in weasyprint.pdf.VARIANTS.items() if k != "pdf/ua-1"}
+    monkeypatch.setattr(weasyprint.pdf, "VARIANTS", variants)
+    renderer._write_options.cache_clear()
+    try:
+        data = render_confirmation_pdf(document)
+    finally:
+        renderer._write_options.cache_clear()
+    assert pdfinfo(data, tmp_path)["Tagged"] == "yes"
+    assert b"pdfuaid" not in pdf_objects(data)
 
 
 def test_every_field_is_in_the_text(pdf, document, tmp_path):
