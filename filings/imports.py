@@ -43,7 +43,7 @@ COLUMNS: tuple[Column, ...] = (
     Column(
         "residence_postal_code",
         gettext_lazy("住居地の郵便番号"),
-        True,
+        False,
         ("residence_postal_code", "postal_code", "郵便番号", "住居地郵便番号"),
         "196-0015",
     ),
@@ -397,10 +397,7 @@ def check_roster(
         address = normalize_text(values.get("residence_address"))
         code = normalize_text(values.get("residence_municipality_code")) or None
         place_ok = True
-        if not postal_code:
-            errors.append(_("住居地の郵便番号が入力されていません。"))
-            place_ok = False
-        elif len(postal_code) != 7 or not postal_code.isdigit():
+        if postal_code and (len(postal_code) != 7 or not postal_code.isdigit()):
             errors.append(
                 _("住居地の郵便番号「%(value)s」は7桁の数字ではありません。")
                 % {"value": values.get("residence_postal_code")}

@@ -53,31 +53,50 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # --- Resolution of residence addresses ------------------------------------------------------
 
 
-def resolve_place(postal_code: str, address: str, municipality_code: str | None) -> ResolvedPlace:
-    """The residence municipality, by the same look-up the services use; errors become Japanese text."""
-    from municipalities.services import MunicipalityResolutionError, resolve
+def make_resolver():
+    """A resolver for one file: the residence municipality by the same look-up the services use.
 
-    try:
-        result = resolve(
-            postal_code=format_postal_code(postal_code), address=address, municipality_code=municipality_code
-        )
-    except MunicipalityResolutionError as exc:
-        message = getattr(exc, "message", "") or str(exc)
-        candidates = getattr(exc, "candidates", None) or []
-        names = []
-        for candidate in candidates:
-            municipality = getattr(candidate, "municipality", candidate)
-            names.append(f"{municipality}")
-        if names:
-            message = _("%(message)s(候補: %(names)s。住居地の市区町村コードの列で選べます)") % {
-                "message": message,
-                "names": "、".join(f"{n}" for n in names[:5]),
-            }
-        raise PlaceError(message) from exc
-    municipality = getattr(result, "municipality", result)
-    ward = getattr(result, "ward", None)
-    label = str(municipality) + (ward.name if ward is not None else "")
-    return ResolvedPlace(code=municipality.code, label=label)
+    A postal code that belongs to one municipality settles the row without reading the address,
+    so a file of 10,000 rows costs one look-up per distinct postal code. Errors become Japanese text.
+    """
+    from municipalities.services import MunicipalityResolutionError, lookup_postal_code, resolve
+
+    by_postal_code: dict[str, ResolvedPlace | None] = {}
+
+    def place_of(result) -> ResolvedPlace:
+        return ResolvedPlace(code=result.municipality.code, label=result.label)
+
+    def resolve_place(postal_code: str, address: str, municipality_code: str | None) -> ResolvedPlace:
+        postal_code = format_postal_code(postal_code) if postal_code else ""
+        if postal_code and not municipality_code:
+            if postal_code not in by_postal_code:
+                try:
+                    results = lookup_postal_code(postal_code)
+                except MunicipalityResolutionError as exc:
+                    raise PlaceError(exc.message) from exc
+                if not results:
+                    raise PlaceError(
+                        _("郵便番号「%(code)s」は見つかりません。番号を確かめてください。") % {"code": postal_code}
+                    )
+                codes = {r.municipality.code for r in results}
+                wards = {r.ward for r in results}
+                by_postal_code[postal_code] = place_of(results[0]) if len(codes) == 1 and len(wards) == 1 else None
+            known = by_postal_code[postal_code]
+            if known is not None:
+                return known
+        try:
+            result = resolve(postal_code=postal_code, address=address, municipality_code=municipality_code)
+        except MunicipalityResolutionError as exc:
+            message = exc.message
+            if exc.candidates:
+                message = _("%(message)s 住居地の市区町村コードの列に、次のいずれかを入力してください: %(codes)s") % {
+                    "message": message,
+                    "codes": "、".join(dict.fromkeys(f"{c.municipality.code}({c.label})" for c in exc.candidates[:6])),
+                }
+            raise PlaceError(message) from exc
+        return place_of(result)
+
+    return resolve_place
 
 
 # --- Progress -------------------------------------------------------------------------------
@@ -118,7 +137,7 @@ def _check(organization, data: bytes, filename: str, progress=None) -> CheckedRo
     raw = read_roster(data, filename)
     workplaces = list(Workplace.objects.filter(organization=organization, closed_on__isnull=True).only("pk", "name"))
     people = Worker.objects.filter(organization=organization).values_list("name", "nationality")
-    return check_roster(raw, workplaces=workplaces, existing_people=people, resolve=resolve_place, progress=progress)
+    return check_roster(raw, workplaces=workplaces, existing_people=people, resolve=make_resolver(), progress=progress)
 
 
 def _summary(checked: CheckedRoster, filename: str) -> dict[str, Any]:
