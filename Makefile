@@ -23,7 +23,7 @@ setup: venv
 	$(PY) manage.py load_municipalities
 
 run: setup
-	$(PY) manage.py seed_demo
+	$(PY) manage.py seed_demo | tee var/demo-logins.txt
 	PORT=$(PORT) $(PY) -m config.embedded
 
 test: venv

@@ -9,6 +9,16 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
+
+
+def _announce(port: str) -> None:
+    """Repeat the address and the demo logins once the servers' start-up output has scrolled past."""
+    time.sleep(4)
+    logins = Path("var/demo-logins.txt")
+    print(f"\n協力確認書ポータル: http://127.0.0.1:{port}/  (Ctrl-C で終了)", flush=True)
+    if logins.exists():
+        print(logins.read_text(encoding="utf-8"), flush=True)
 
 
 def main() -> int:
@@ -26,6 +36,7 @@ def main() -> int:
         env=env,
     )
     children = [web, worker]
+    _announce(port)
 
     def stop(*_args: object) -> None:
         for child in children:
