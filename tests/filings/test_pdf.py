@@ -415,6 +415,15 @@ def test_url_fetcher_refuses_everything_else(url):
         url_fetcher().fetch(url)
 
 
+def test_an_absolute_static_url_is_served_locally_too(settings):
+    # With static files on a CDN, {% static %} gives absolute URLs; they are still read from disk.
+    settings.STATIC_URL = "https://cdn.example.jp/static/"
+    response = url_fetcher().fetch("https://cdn.example.jp/static/css/pdf.css")
+    assert b"@font-face" in response.read()
+    with pytest.raises(ValueError, match="not a static file"):
+        url_fetcher().fetch("https://cdn.example.jp/media/upload.pdf")
+
+
 # --- addressee_for -------------------------------------------------------------------------------------------
 
 
