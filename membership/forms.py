@@ -2,6 +2,7 @@
 
 import re
 import unicodedata
+import uuid
 
 from django import forms
 from django.utils import timezone
@@ -90,6 +91,8 @@ class JoinRequestForm(forms.ModelForm):
     applicant_answer = forms.CharField(
         label=gettext_lazy("事務局からの依頼への回答"), widget=forms.Textarea(attrs={"rows": 4}), required=False
     )
+    #: One per blank form: a second POST of the same form (double click, reload) finds the first request.
+    submission_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
     remove_attachments = forms.MultipleChoiceField(
         label=gettext_lazy("削除する添付書類"), required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -121,6 +124,10 @@ class JoinRequestForm(forms.ModelForm):
             del self.fields["remove_attachments"]
         if not (instance.pk and instance.status == "info_requested"):
             del self.fields["applicant_answer"]
+        if instance.pk:
+            del self.fields["submission_token"]
+        else:
+            self.fields["submission_token"].initial = uuid.uuid4()
 
     def clean_contact_phone(self) -> str:
         return _clean_phone(self.cleaned_data.get("contact_phone", ""))

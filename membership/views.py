@@ -55,16 +55,26 @@ def _save_join_request(request: HttpRequest, form: JoinRequestForm, join_request
     return join_request
 
 
+SUBMISSION_TOKENS_KEY = "membership_join_request_tokens"
+
+
 @login_required
 def join_request_create_view(request: HttpRequest) -> HttpResponse:
     submitting = request.POST.get("action") == "submit"
     form = JoinRequestForm(request.POST or None, request.FILES or None, submitting=submitting)
     if request.method == "POST" and form.is_valid():
+        token = str(form.cleaned_data.get("submission_token") or "")
+        tokens = request.session.get(SUBMISSION_TOKENS_KEY, {})
+        if token and token in tokens:
+            # The same blank form sent again (double click, reload after POST): never a second request.
+            return redirect("membership:join_request_detail", pk=tokens[token])
         try:
             join_request = _save_join_request(request, form)
         except MembershipError as exc:
             messages.error(request, str(exc))
         else:
+            if token:
+                request.session[SUBMISSION_TOKENS_KEY] = {**dict(list(tokens.items())[-19:]), token: join_request.pk}
             if submitting:
                 messages.success(request, _("入会の届出を提出しました。事務局の審査結果はメールでお知らせします。"))
             else:

@@ -3,6 +3,7 @@
 import csv
 import datetime
 import io
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -266,3 +267,13 @@ def test_the_xlsx_export_opens_in_openpyxl(secretariat_client):
 def test_only_the_secretariat_exports(applicant_client):
     assert applicant_client.get(reverse("membership:export_csv")).status_code == 404
     assert applicant_client.get(reverse("membership:export_xlsx")).status_code == 404
+
+
+def test_the_same_blank_form_sent_twice_makes_one_request(applicant_client, applicant):
+    form_page = applicant_client.get(reverse("membership:join_request_create")).content.decode()
+    token = re.search(r'name="submission_token" value="([0-9a-f-]+)"', form_page).group(1)
+    data = complete_form(submission_token=token)
+    first = applicant_client.post(reverse("membership:join_request_create"), data)
+    second = applicant_client.post(reverse("membership:join_request_create"), data)
+    assert JoinRequest.objects.filter(applicant=applicant).count() == 1
+    assert first["Location"] == second["Location"]
