@@ -8,12 +8,15 @@ number of workers.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
-from collections import defaultdict
+import gc
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import QuerySet
+from django.db.models import Min, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -62,86 +65,121 @@ def confirmation_facts(row: dict) -> rules.ConfirmationFacts:
     )
 
 
+class WorkerRow(NamedTuple):
+    """A worker as loaded for the rules and their display (no model instance: 5,000 of these)."""
+
+    id: int
+    name: str
+    status: str
+    workplace_id: int
+    municipality_id: int
+    ward_id: int | None
+
+
+class WorkplaceRow(NamedTuple):
+    id: int
+    name: str
+    address: str
+    closed_on: datetime.date | None
+    municipality_id: int
+    ward_id: int | None
+
+
 @dataclass(frozen=True)
 class LoadedSituation:
     """The rules' input plus the display data loaded with it (no further queries needed)."""
 
     situation: rules.Situation
-    workers: dict[int, dict]
-    workplaces: dict[int, dict]
+    workers: dict[int, WorkerRow]
+    workplaces: dict[int, WorkplaceRow]
+    #: By code (the rules speak codes) and by primary key (the rows carry keys).
     municipalities: dict[str, Municipality]
+    municipalities_by_id: dict[int, Municipality]
 
 
 def load(organization: Organization, *, today: datetime.date) -> LoadedSituation:
-    """Load everything the rules need for ``organization``, in six queries."""
+    """Load everything the rules need for ``organization``, in six queries.
+
+    Rows come as tuples, not model instances, so that an employer with thousands of workers
+    stays fast. For applications the database already picks each worker's earliest one that sets
+    a due date (rule 6 takes the minimum anyway), so one row per worker comes back.
+    """
     org = Organization.objects.only(
         "name", "contact_department", "contact_name", "contact_phone", "contact_email"
     ).get(pk=organization.pk)
-    workplace_rows = list(
-        Workplace.objects.filter(organization_id=org.pk).values(
-            "id", "name", "postal_code", "address", "closed_on", "municipality__code", "ward__code"
+    workplaces = {
+        row.id: row
+        for row in map(
+            WorkplaceRow._make,
+            Workplace.objects.filter(organization_id=org.pk)
+            .order_by()
+            .values_list("id", "name", "address", "closed_on", "municipality_id", "ward_id"),
         )
+    }
+    workers = {
+        row.id: row
+        for row in map(
+            WorkerRow._make,
+            Worker.objects.filter(organization_id=org.pk)
+            .order_by()
+            .values_list("id", "name", "status", "workplace_id", "residence_municipality_id", "residence_ward_id"),
+        )
+    }
+    first_application = dict(
+        VisaApplication.objects.filter(
+            worker__organization_id=org.pk,
+            state__in=rules.DUE_SETTING_STATES,
+            planned_date__gte=rules.OBLIGATION_START,
+        )
+        .order_by()
+        .values("worker_id")
+        .annotate(first=Min("planned_date"))
+        .values_list("worker_id", "first")
     )
-    worker_rows = list(
-        Worker.objects.filter(organization_id=org.pk).values(
-            "id",
-            "name",
-            "nationality",
-            "status",
-            "workplace_id",
-            "residence_municipality__code",
-            "residence_ward__code",
-            "residence_card_expiry",
-        )
+    confirmation_rows = list(
+        Confirmation.objects.filter(organization_id=org.pk, status=ConfirmationStatus.SUBMITTED)
+        .order_by()
+        .values("id", "municipality_id", "submitted_on", "submitted_at", "method", "content")
     )
-    applications: dict[int, list[rules.ApplicationFacts]] = defaultdict(list)
-    for row in VisaApplication.objects.filter(
-        worker__organization_id=org.pk, state__in=rules.DUE_SETTING_STATES
-    ).values_list("worker_id", "kind", "planned_date", "state"):
-        applications[row[0]].append(rules.ApplicationFacts(kind=row[1], planned_date=row[2], state=row[3]))
-    confirmations = [
-        confirmation_facts(row)
-        for row in Confirmation.objects.filter(organization_id=org.pk, status=ConfirmationStatus.SUBMITTED).values(
-            "id", "municipality__code", "submitted_on", "submitted_at", "method", "content"
-        )
-    ]
-    codes = {w["municipality__code"] for w in workplace_rows} | {w["ward__code"] for w in workplace_rows}
-    codes |= {w["residence_municipality__code"] for w in worker_rows}
-    codes |= {w["residence_ward__code"] for w in worker_rows}
-    codes |= {c.municipality for c in confirmations}
-    codes.discard(None)
-    municipalities = {m.code: m for m in Municipality.objects.filter(code__in=codes)} if codes else {}
+    # Keys rather than joins on the big tables: one query for the municipalities they name.
+    ids = {w.municipality_id for w in workplaces.values()} | {w.ward_id for w in workplaces.values()}
+    ids |= {w.municipality_id for w in workers.values()} | {w.ward_id for w in workers.values()}
+    ids |= {c["municipality_id"] for c in confirmation_rows}
+    ids.discard(None)
+    by_id = {m.pk: m for m in Municipality.objects.filter(pk__in=ids)} if ids else {}
+    code_of = {pk: m.code for pk, m in by_id.items()}
+    for row in confirmation_rows:
+        row["municipality__code"] = code_of[row["municipality_id"]]
+    confirmations = [confirmation_facts(row) for row in confirmation_rows]
+    no_applications: tuple[rules.ApplicationFacts, ...] = ()
     situation = rules.Situation(
         employer=rules.EmployerFacts(name=org.name, contact=_contact(org)),
         workplaces=tuple(
-            rules.WorkplaceFacts(
-                id=w["id"],
-                name=w["name"],
-                address=w["address"],
-                municipality=w["municipality__code"],
-                is_open=w["closed_on"] is None,
-            )
-            for w in workplace_rows
+            rules.WorkplaceFacts(w.id, w.name, w.address, code_of[w.municipality_id], w.closed_on is None)
+            for w in workplaces.values()
         ),
         workers=tuple(
             rules.WorkerFacts(
-                id=w["id"],
-                name=w["name"],
-                status=w["status"],
-                workplace_id=w["workplace_id"],
-                residence_municipality=w["residence_municipality__code"],
-                applications=tuple(applications.get(w["id"], ())),
+                w.id,
+                w.name,
+                w.status,
+                w.workplace_id,
+                code_of[w.municipality_id],
+                (rules.ApplicationFacts("", first_application[w.id]),)
+                if w.id in first_application
+                else no_applications,
             )
-            for w in worker_rows
+            for w in workers.values()
         ),
         confirmations=tuple(confirmations),
         today=today,
     )
     return LoadedSituation(
         situation=situation,
-        workers={w["id"]: w for w in worker_rows},
-        workplaces={w["id"]: w for w in workplace_rows},
-        municipalities=municipalities,
+        workers=workers,
+        workplaces=workplaces,
+        municipalities={m.code: m for m in by_id.values()},
+        municipalities_by_id=by_id,
     )
 
 
@@ -153,14 +191,28 @@ def load_situation(organization: Organization, *, today: datetime.date) -> rules
 # --- Requirements ----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class WorkerRef:
+@contextlib.contextmanager
+def _without_cyclic_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while tens of thousands of small, acyclic objects are made.
+
+    Without it, the collector walks every live object again and again during one computation
+    (a third of the time for 5,000 workers); reference counting still frees everything.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+class WorkerRef(NamedTuple):
     id: int
     name: str
 
 
-@dataclass(frozen=True)
-class WorkplaceRef:
+class WorkplaceRef(NamedTuple):
     id: int
     name: str
     address: str
@@ -206,17 +258,18 @@ class RequirementReport:
         return None
 
 
-def _entry(requirement: rules.Requirement, loaded: LoadedSituation) -> RequirementEntry:
+def _entry(
+    requirement: rules.Requirement, loaded: LoadedSituation, worker_refs: dict[int, WorkerRef]
+) -> RequirementEntry:
     return RequirementEntry(
         municipality=loaded.municipalities[requirement.municipality],
         state=requirement.state,
         reasons=[reason.render(gettext) for reason in requirement.reasons],
         due_date=requirement.due_date,
         overdue=requirement.overdue,
-        workers=[WorkerRef(i, loaded.workers[i]["name"]) for i in requirement.worker_ids],
+        workers=[worker_refs[i] for i in requirement.worker_ids],
         workplaces=[
-            WorkplaceRef(i, loaded.workplaces[i]["name"], loaded.workplaces[i]["address"])
-            for i in requirement.workplace_ids
+            WorkplaceRef(i, loaded.workplaces[i].name, loaded.workplaces[i].address) for i in requirement.workplace_ids
         ],
         confirmation_id=requirement.confirmation_id,
         submitted_on=requirement.submitted_on,
@@ -232,11 +285,13 @@ def requirements_for(organization: Organization, *, today: datetime.date | None 
     queries (see ``load``).
     """
     today = today or timezone.localdate()
-    loaded = load(organization, today=today)
-    missing, covered = [], []
-    for requirement in rules.evaluate(loaded.situation):
-        entry = _entry(requirement, loaded)
-        (missing if requirement.is_missing else covered).append(entry)
+    with _without_cyclic_gc():
+        loaded = load(organization, today=today)
+        worker_refs = {w.id: WorkerRef(w.id, w.name) for w in loaded.workers.values()}
+        missing, covered = [], []
+        for requirement in rules.evaluate(loaded.situation):
+            entry = _entry(requirement, loaded, worker_refs)
+            (missing if requirement.is_missing else covered).append(entry)
     return RequirementReport(today=today, missing=missing, covered=covered)
 
 
@@ -297,52 +352,61 @@ def worker_readiness(
     Same constant number of queries as ``requirements_for``.
     """
     today = today or timezone.localdate()
-    loaded = load(organization, today=today)
-    by_code = {r.municipality: r for r in rules.evaluate(loaded.situation)}
+    with _without_cyclic_gc():
+        loaded = load(organization, today=today)
+        by_code = {r.municipality: r for r in rules.evaluate(loaded.situation)}
     wanted = set(worker_ids) if worker_ids is not None else None
+    filings: dict[tuple[int, int | None], MunicipalityFiling] = {}
+    workplace_refs = {w.id: WorkplaceRef(w.id, w.name, w.address) for w in loaded.workplaces.values()}
+    labels = {"work": gettext("勤務地"), "home": gettext("住居地")}
+    template = gettext("%(which)sの%(name)s に協力確認書を提出していません。")
 
-    def filing(code: str, ward_code: str | None) -> MunicipalityFiling:
-        requirement = by_code.get(code)
+    def filing(municipality_id: int, ward_id: int | None) -> MunicipalityFiling:
+        # Thousands of workers share a few hundred municipalities: one record per pair.
+        key = (municipality_id, ward_id)
+        if key in filings:
+            return filings[key]
+        municipality = loaded.municipalities_by_id[municipality_id]
+        requirement = by_code.get(municipality.code)
         covered = requirement is not None and not requirement.is_missing
-        return MunicipalityFiling(
-            municipality=loaded.municipalities[code],
-            ward=loaded.municipalities.get(ward_code) if ward_code else None,
+        filings[key] = MunicipalityFiling(
+            municipality=municipality,
+            ward=loaded.municipalities_by_id.get(ward_id) if ward_id else None,
             submitted=covered,
             submitted_on=requirement.submitted_on if covered else None,
             method=requirement.method if covered else "",
             confirmation_id=requirement.confirmation_id if covered else None,
             due_date=requirement.due_date if requirement is not None else None,
         )
+        return filings[key]
 
     out = []
-    for worker in sorted(loaded.workers.values(), key=lambda w: (w["name"], w["id"])):
-        if wanted is not None and worker["id"] not in wanted:
-            continue
-        connects = worker["status"] in rules.CONNECTING_STATUSES
-        workplace = loaded.workplaces.get(worker["workplace_id"])
-        workplace_ref = WorkplaceRef(workplace["id"], workplace["name"], workplace["address"]) if workplace else None
-        at_work = filing(workplace["municipality__code"], workplace["ward__code"]) if workplace else None
-        at_home = filing(worker["residence_municipality__code"], worker["residence_ward__code"])
-        missing = []
-        if connects:
-            for which, item in ((gettext("勤務地"), at_work), (gettext("住居地"), at_home)):
-                if item is not None and not item.submitted:
-                    missing.append(
-                        gettext("%(which)sの%(name)s に協力確認書を提出していません。")
-                        % {"which": which, "name": item.municipality.name}
-                    )
-        out.append(
-            WorkerReadiness(
-                worker=WorkerRef(worker["id"], worker["name"]),
-                status=worker["status"],
-                connects=connects,
-                workplace=workplace_ref,
-                workplace_municipality=at_work,
-                residence_municipality=at_home,
-                ready=connects and not missing,
-                missing=sorted(set(missing), key=missing.index),
+    with _without_cyclic_gc():
+        for worker in sorted(loaded.workers.values(), key=lambda w: (w.name, w.id)):
+            if wanted is not None and worker.id not in wanted:
+                continue
+            connects = worker.status in rules.CONNECTING_STATUSES
+            workplace = loaded.workplaces.get(worker.workplace_id)
+            at_work = filing(workplace.municipality_id, workplace.ward_id) if workplace else None
+            at_home = filing(worker.municipality_id, worker.ward_id)
+            missing = []
+            if connects:
+                if at_work is not None and not at_work.submitted:
+                    missing.append(template % {"which": labels["work"], "name": at_work.municipality.name})
+                if not at_home.submitted and (at_work is None or at_home.municipality is not at_work.municipality):
+                    missing.append(template % {"which": labels["home"], "name": at_home.municipality.name})
+            out.append(
+                WorkerReadiness(
+                    worker=WorkerRef(worker.id, worker.name),
+                    status=worker.status,
+                    connects=connects,
+                    workplace=workplace_refs.get(worker.workplace_id),
+                    workplace_municipality=at_work,
+                    residence_municipality=at_home,
+                    ready=connects and not missing,
+                    missing=missing,
+                )
             )
-        )
     return out
 
 
