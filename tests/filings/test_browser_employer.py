@@ -128,3 +128,52 @@ def test_a_new_employer_files_both_confirmations(page):
     assert "令和8年11月24日" in sheet
     assert "令和8年11月25日" in sheet
     shot(page, "employer-08-sheet")
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_roster_is_uploaded_with_progress_previewed_and_imported(page, employer_user, password):
+    from pathlib import Path
+
+    from filings import services
+    from filings.models import Worker
+    from municipalities.services import refresh_municipalities
+
+    refresh_municipalities()
+    organization = employer_user.organization_memberships.get().organization
+    services.create_workplace(
+        organization=organization,
+        actor=employer_user,
+        name="立川工場",
+        postal_code="190-0012",
+        address="東京都立川市曙町2丁目1番1号",
+    )
+    page.goto(page.base_url + "/accounts/login/")
+    page.fill("input[name=login]", employer_user.email)
+    page.fill("input[name=password]", password)
+    _submit(page)
+    page.goto(page.base_url + "/employer/workers/import/")
+    fixtures = Path(__file__).parent / "fixtures"
+
+    # A file with errors: the preview names the row, nothing is written.
+    page.set_input_files("input[name=file]", str(fixtures / "roster_one_bad_row.csv"))
+    page.click("#roster-form button[type=submit]")
+    page.wait_for_selector("#preview-errors")
+    assert "氏名が入力されていません" in page.locator("#error-table").inner_text()
+    assert page.get_by_role("button", name="登録する").count() == 0
+    shot(page, "roster-01-errors")
+    assert not Worker.objects.filter(organization=organization).exists()
+
+    # A cp932 file without errors: preview, then one click imports everyone.
+    page.goto(page.base_url + "/employer/workers/import/")
+    page.set_input_files("input[name=file]", str(fixtures / "roster_cp932.csv"))
+    page.click("#roster-form button[type=submit]")
+    page.wait_for_selector("#preview-ok")
+    assert "髙橋 マリア" in page.locator("#sample-table").inner_text()
+    shot(page, "roster-02-preview")
+    page.get_by_role("button", name="登録する").click()
+    page.wait_for_url("**/employer/workers/")
+    listing = page.locator("main table").inner_text()
+    assert "髙橋 マリア" in listing
+    assert "山﨑 アナ" in listing
+    shot(page, "roster-03-imported")
