@@ -7,13 +7,11 @@ municipality (the city for a designated city's ward), the ward beside it, and th
 
 from __future__ import annotations
 
-import logging
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -22,14 +20,12 @@ from django.utils.translation import gettext as _
 
 from accounts.audit import log_action
 from accounts.models import User
+from accounts.outbox import enqueue
 from accounts.roles import is_secretariat
 
 from .constants import STAFF_INVITATION_DAYS
 from .models import Municipality, MunicipalityProfile, MunicipalityStaff, StaffInvitation, hash_invitation_token
 from .postal_data import MunicipalityRecord, get_index, read_municipalities
-
-logger = logging.getLogger(__name__)
-
 
 # --- Look-up ------------------------------------------------------------------------------------
 
@@ -360,27 +356,26 @@ def update_profile(*, municipality: Municipality, actor: User, data: dict[str, o
 # --- Staff --------------------------------------------------------------------------------------
 
 
-def _send_invitation(invitation_id: int, raw_token: str) -> None:
-    invitation = StaffInvitation.objects.select_related("municipality", "invited_by").get(pk=invitation_id)
+def _email_invitation(invitation: StaffInvitation, raw_token: str) -> None:
+    """Render the invitation email now and hand it to the worker, which sends it after commit.
+
+    Rendered here because the link carries the raw token, which is never stored on the invitation.
+    """
     url = settings.SITE_URL.rstrip("/") + reverse("municipalities:invitation_accept", args=[raw_token])
     context = {"invitation": invitation, "url": url, "days": STAFF_INVITATION_DAYS}
-    try:
-        with translation.override("ja"):
-            subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + render_to_string(
-                "municipalities/emails/staff_invitation.subject.txt", context
-            ).strip()
-            message = EmailMultiAlternatives(
-                subject=subject,
-                body=render_to_string("municipalities/emails/staff_invitation.txt", context),
-                to=[invitation.email],
-            )
-            message.attach_alternative(
-                render_to_string("municipalities/emails/staff_invitation.html", context), "text/html"
-            )
-            message.send()
-    except Exception:
-        # The invitation stands; it can be sent again from the dashboard or the admin.
-        logger.exception("Could not send the staff invitation %s", invitation_id)
+    with translation.override("ja"):  # the invitee has no account, hence no language, yet
+        rendered = {
+            part: render_to_string(f"municipalities/emails/staff_invitation.{part}", context)
+            for part in ("subject.txt", "txt", "html")
+        }
+    subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(rendered["subject.txt"].split())
+    enqueue(
+        "accounts.tasks.send_email_task",
+        recipients=[invitation.email],
+        subject=subject,
+        text=rendered["txt"],
+        html=rendered["html"],
+    )
 
 
 @transaction.atomic
@@ -388,9 +383,9 @@ def invite_staff(*, municipality: Municipality, email: str, invited_by: User) ->
     """Invite ``email`` to become a staff member of ``municipality``.
 
     Accepts an active municipality that receives confirmations. Writes the invitation (only the
-    hash of its token) and a ``municipalities.staff.invited`` history row. After commit, emails the
-    link. Inviting the same address again issues a new link; the earlier one stays valid until it
-    expires.
+    hash of its token) and a ``municipalities.staff.invited`` history row. After commit, the worker
+    emails the link (through ``accounts.outbox``, so a broker outage only delays it). Inviting the
+    same address again issues a new link; the earlier one stays valid until it expires.
 
     :returns: the invitation and the raw token of its link.
     :raises NotAllowedError: unless ``invited_by`` is the secretariat or this municipality's staff.
@@ -420,7 +415,7 @@ def invite_staff(*, municipality: Municipality, email: str, invited_by: User) ->
         actor=invited_by,
         data={"municipality": municipality.code, "email": email},
     )
-    transaction.on_commit(lambda: _send_invitation(invitation.pk, raw))
+    _email_invitation(invitation, raw)
     return invitation, raw
 
 
