@@ -84,7 +84,7 @@ class JoinRequest(BodyDetails):
         ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:
-        return self.name or _("(名称未入力)")
+        return self.name or str(_("(名称未入力)"))
 
     @property
     def is_editable(self) -> bool:

@@ -695,6 +695,29 @@ def file_withdrawal_notice(
     return notice
 
 
+def _confirm_withdrawal_notice(
+    notice: WithdrawalNotice, *, member: Member, effective_on: datetime.date, acting_user: User
+) -> WithdrawalNotice:
+    notice = _lock(WithdrawalNotice, notice.pk)
+    if notice.member_id != member.pk:
+        raise MembershipError(_("この退会の届出は別の構成員のものです。"))
+    if notice.status == WithdrawalNoticeStatus.CONFIRMED:
+        return notice
+    _check_transition("withdrawal_notice", notice, WithdrawalNoticeStatus.CONFIRMED)
+    notice.status = WithdrawalNoticeStatus.CONFIRMED
+    notice.effective_on = effective_on
+    notice.confirmed_at = timezone.now()
+    notice.confirmed_by = acting_user
+    notice.save(update_fields=["status", "effective_on", "confirmed_at", "confirmed_by"])
+    log_action(
+        notice,
+        "membership.withdrawal_notice.confirmed",
+        actor=acting_user,
+        data={"from": WithdrawalNoticeStatus.SUBMITTED, "to": notice.status, "effective_on": effective_on},
+    )
+    return notice
+
+
 @transaction.atomic
 def withdraw_membership(
     member: Member, *, effective_on: datetime.date, acting_user: User, notice: WithdrawalNotice | None = None
@@ -712,27 +735,15 @@ def withdraw_membership(
         raise MembershipError(_("退会日を入力してください。"))
     member = _lock(Member, member.pk)
     if member.status == MemberStatus.WITHDRAWN:
+        if notice is not None and notice.status == WithdrawalNoticeStatus.SUBMITTED:
+            # A notice that arrived for a member already withdrawn is closed with the date that stands.
+            _confirm_withdrawal_notice(notice, member=member, effective_on=member.left_on, acting_user=acting_user)
         return member
     _check_transition("member", member, MemberStatus.WITHDRAWN)
     if notice is None:
         notice = member.withdrawal_notices.filter(status=WithdrawalNoticeStatus.SUBMITTED).first()
     if notice is not None:
-        notice = _lock(WithdrawalNotice, notice.pk)
-        if notice.member_id != member.pk:
-            raise MembershipError(_("この退会の届出は別の構成員のものです。"))
-        if notice.status != WithdrawalNoticeStatus.CONFIRMED:
-            _check_transition("withdrawal_notice", notice, WithdrawalNoticeStatus.CONFIRMED)
-            notice.status = WithdrawalNoticeStatus.CONFIRMED
-            notice.effective_on = effective_on
-            notice.confirmed_at = timezone.now()
-            notice.confirmed_by = acting_user
-            notice.save(update_fields=["status", "effective_on", "confirmed_at", "confirmed_by"])
-            log_action(
-                notice,
-                "membership.withdrawal_notice.confirmed",
-                actor=acting_user,
-                data={"from": WithdrawalNoticeStatus.SUBMITTED, "to": notice.status, "effective_on": effective_on},
-            )
+        notice = _confirm_withdrawal_notice(notice, member=member, effective_on=effective_on, acting_user=acting_user)
     previous = member.status
     member.status = MemberStatus.WITHDRAWN
     member.left_on = effective_on

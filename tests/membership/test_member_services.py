@@ -304,3 +304,26 @@ def test_the_daily_task_applies_due_changes_and_is_safe_to_run_twice(secretariat
     assert apply_due_change_notifications.run() == 0
     member.refresh_from_db()
     assert member.address == "新住所"
+
+
+def test_a_notice_for_a_member_already_withdrawn_is_closed_with_the_standing_date(secretariat_user):
+    member = MemberFactory()
+    notice = services.file_withdrawal_notice(member, acting_user=member.user)
+    # The secretariat recorded the withdrawal from a paper notice, without the portal's notice.
+    services.withdraw_membership(member, effective_on=TODAY, acting_user=secretariat_user, notice=None)
+    notice.refresh_from_db()
+    assert notice.status == WithdrawalNoticeStatus.CONFIRMED  # the pending notice was picked up
+    later = MemberFactory()
+    stray = services.file_withdrawal_notice(later, acting_user=later.user)
+    services.withdraw_membership(later, effective_on=TODAY, acting_user=secretariat_user, notice=stray)
+    services.withdraw_membership(later, effective_on=TODAY + datetime.timedelta(days=3), acting_user=secretariat_user,
+                                 notice=stray)  # fmt: skip
+    stray.refresh_from_db()
+    assert stray.effective_on == TODAY
+    assert history_for(stray).filter(action="membership.withdrawal_notice.confirmed").count() == 1
+
+
+def test_an_untitled_draft_has_a_readable_name():
+    from membership.models import JoinRequest
+
+    assert str(JoinRequest(name="")) == "(名称未入力)"
