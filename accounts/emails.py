@@ -8,9 +8,10 @@ task carries only JSON values.
 import logging
 
 from django.conf import settings
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
+
+from .outbox import enqueue
 
 logger = logging.getLogger(__name__)
 
@@ -29,16 +30,11 @@ def render_email(name: str, context: dict, *, language: str = "ja") -> dict[str,
 def send_templated_email(name: str, *, to: list[str], context: dict, language: str = "ja") -> None:
     """Render now, send from the worker once the current transaction has committed.
 
-    A mail failure is retried by the task and never undoes the change that caused the email.
+    A mail failure is retried by the task and never undoes the change that caused the email; a
+    broker outage only delays it (see :mod:`accounts.outbox`).
     """
     recipients = sorted({address for address in to if address})
     if not recipients:
         return
     rendered = render_email(name, context, language=language)
-
-    def enqueue() -> None:
-        from .tasks import send_email_task
-
-        send_email_task.delay(recipients=recipients, **rendered)
-
-    transaction.on_commit(enqueue)
+    enqueue("accounts.tasks.send_email_task", recipients=recipients, **rendered)

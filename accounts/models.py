@@ -177,3 +177,30 @@ class AuditLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action}"
+
+
+class QueuedTask(models.Model):
+    """A Celery task to run once the transaction that asked for it has committed (a transactional outbox).
+
+    The row is written in the same transaction as the change that needs the work, so a broker that
+    is down loses nothing: the row waits, and the relay sends it when the broker is back. Tasks sent
+    this way must tolerate running twice (a crash between sending and recording re-sends).
+    """
+
+    task_name = models.CharField(max_length=200)
+    kwargs = models.JSONField(default=dict)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    #: Set while one process is sending the row; a claim older than the lease is taken over.
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("送信待ちの処理")
+        verbose_name_plural = _("送信待ちの処理")
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["sent_at", "created_at"], name="queuedtask_pending")]
+
+    def __str__(self) -> str:
+        return f"{self.task_name} ({'sent' if self.sent_at else 'pending'})"

@@ -19,3 +19,11 @@ def send_email_task(self, *, recipients: list[str], subject: str, text: str, htm
     message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, recipients)
     message.attach_alternative(html, "text/html")
     message.send()
+
+
+@shared_task(ignore_result=True)
+def relay_queued_tasks() -> int:
+    """Beat runs this every minute: send work that waited for the broker to come back."""
+    from .outbox import relay_pending
+
+    return relay_pending()

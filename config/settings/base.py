@@ -219,7 +219,8 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
     # kombu expects the folders to exist; the worker, beat and web all start from these settings.
     for _folder in (_queue_dir, VAR_DIR / "celery" / "processed"):
         _folder.mkdir(parents=True, exist_ok=True)
-CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND", REDIS_URL or None) or None
+# Task state that people see (progress bars) is kept in the database; results are not stored.
+CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND") or None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -231,7 +232,13 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # The one place where periodic work is listed. django-celery-beat's DatabaseScheduler copies it
 # into its tables when beat starts, where the secretariat can see and adjust it in the admin.
-CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
+CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    "relay-queued-tasks": {"task": "accounts.tasks.relay_queued_tasks", "schedule": 60.0},
+}
+# A web request must not hang on a broker that is down: fail fast, the outbox keeps the work.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+if CELERY_BROKER_URL.startswith("redis"):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
 
 # --- Logging --------------------------------------------------------------------------------
 LOGGING = {
