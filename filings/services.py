@@ -538,8 +538,10 @@ def update_worker(
             if residence_postal_code is not None
             else worker.residence_postal_code
         )
-        if address != worker.residence_address or postal_code != worker.residence_postal_code or (
-            residence_municipality_code
+        if (
+            address != worker.residence_address
+            or postal_code != worker.residence_postal_code
+            or (residence_municipality_code)
         ):
             found = _resolve(postal_code=postal_code, address=address, municipality_code=residence_municipality_code)
             municipality = _filing_municipality(found.municipality)
@@ -600,9 +602,7 @@ def update_worker(
 
 
 @transaction.atomic
-def plan_application(
-    *, worker: Worker, actor: User, kind: str, planned_date: datetime.date | str
-) -> VisaApplication:
+def plan_application(*, worker: Worker, actor: User, kind: str, planned_date: datetime.date | str) -> VisaApplication:
     """Record a planned residence application (coe, change or extension) of a worker.
 
     Its date becomes the due date of the municipalities the worker connects (when on or after
@@ -618,9 +618,7 @@ def plan_application(
     planned_date = _parse_date(planned_date, "planned_date")
     worker = Worker.objects.select_for_update().get(pk=worker.pk)
     if worker.status not in rules.CONNECTING_STATUSES:
-        raise FilingError(
-            _("離職・取りやめとなった特定技能外国人の申請は登録できません。"), field="worker"
-        )
+        raise FilingError(_("離職・取りやめとなった特定技能外国人の申請は登録できません。"), field="worker")
     existing = VisaApplication.objects.filter(
         worker=worker, kind=kind, planned_date=planned_date, state=ApplicationState.PLANNED
     ).first()
@@ -723,9 +721,7 @@ def create_confirmation(
             % {"name": municipality.name},
             field="municipality_code",
         )
-    postal_codes = dict(
-        Workplace.objects.filter(pk__in=[w.id for w in workplaces]).values_list("pk", "postal_code")
-    )
+    postal_codes = dict(Workplace.objects.filter(pk__in=[w.id for w in workplaces]).values_list("pk", "postal_code"))
     content = {
         "employer_name": organization.name,
         "contact": {
@@ -844,6 +840,9 @@ class WorkerRow:
     planned_date: datetime.date | None = None
     #: The row's line in the uploaded file, for error messages.
     line: int = 0
+    #: The residence's ``municipalities.services.LookupResult`` when the caller already resolved it
+    #: (the preview did); saves a look-up per row.
+    residence: Any = None
 
 
 class WorkerImportError(FilingError):
@@ -854,57 +853,186 @@ class WorkerImportError(FilingError):
         self.errors = errors
 
 
+@dataclass
+class _ImportRow:
+    line: int
+    name: str
+    nationality: str
+    workplace: Workplace
+    postal_code: str
+    address: str
+    found: Any
+    status: str
+    expiry: datetime.date | None
+    kind: str
+    planned_date: datetime.date | None
+
+
+def _check_import_row(row: WorkerRow, workplaces: dict[int, Workplace], cache: dict) -> _ImportRow:
+    """The row's cleaned values, or ``FilingError`` / ``MunicipalityResolutionError`` for the first problem."""
+    name = _require_text(row.name, "name", _("氏名を入力してください。"), 200)
+    nationality = _require_text(row.nationality, "nationality", _("国籍・地域を入力してください。"), 100)
+    status = row.status or WorkerStatus.ACTIVE
+    if status not in (WorkerStatus.INCOMING, WorkerStatus.ACTIVE):
+        raise FilingError(_("登録時の状況は「入国予定」か「就労中」を選んでください。"), field="status")
+    workplace_id = row.workplace.pk if isinstance(row.workplace, Workplace) else row.workplace
+    workplace = workplaces.get(workplace_id)
+    if workplace is None:
+        raise FilingError(_("勤務する事業所を選んでください。"), field="workplace")
+    expiry = _parse_date(row.residence_card_expiry, "residence_card_expiry") if row.residence_card_expiry else None
+    kind = row.application_kind or ""
+    planned = None
+    if kind or row.planned_date:
+        if kind not in ApplicationKind.values:
+            raise FilingError(_("申請の種類は coe、change、extension のいずれかです。"), field="kind")
+        if not row.planned_date:
+            raise FilingError(_("申請予定日を入力してください。"), field="planned_date")
+        planned = _parse_date(row.planned_date, "planned_date")
+    address = _require_text(row.residence_address, "residence.address", _("住居地を入力してください。"), 300)
+    postal_code = normalize_postal_code(row.residence_postal_code)
+    found = row.residence
+    if found is None:
+        key = (postal_code, address, row.residence_municipality_code or None)
+        if key not in cache:
+            cache[key] = _resolve(postal_code=postal_code, address=address, municipality_code=key[2])
+        found = cache[key]
+    return _ImportRow(
+        line=row.line,
+        name=name,
+        nationality=nationality,
+        workplace=workplace,
+        postal_code=postal_code,
+        address=address,
+        found=found,
+        status=status,
+        expiry=expiry,
+        kind=kind,
+        planned_date=planned,
+    )
+
+
 @transaction.atomic
 def import_workers(*, organization: Organization, actor: User, rows: list[WorkerRow]) -> list[Worker]:
     """Register every worker of a roster in one transaction: all rows or none.
 
-    Each row goes through ``create_worker`` (and ``plan_application`` when it carries one), so
-    the same checks, history rows and audit rows apply; postal look-ups are cached per file.
-    One more history row ``filings.workers.imported`` records the import.
+    Every row is checked as ``create_worker`` checks one (and ``plan_application`` when it
+    carries an application) before anything is written; then the workers, their first
+    assignment, residence and status rows, the applications and one ``filings.worker.created``
+    history row per worker are written in bulk, with one ``filings.workers.imported`` row for the
+    import. Postal look-ups are cached per file.
 
     :raises FilingPermissionError: the actor is not the representative or staff.
     :raises WorkerImportError: one or more rows are invalid (each with its line); nothing written.
     """
+    from django.contrib.contenttypes.models import ContentType
+
+    from accounts.models import AuditLog
     from municipalities.services import MunicipalityResolutionError
 
     _require_writer(organization, actor)
-    workers: list[Worker] = []
+    workplaces = {w.pk: w for w in Workplace.objects.filter(organization=organization)}
+    cache: dict = {}
+    checked: list[_ImportRow] = []
     errors: list[tuple[int, str, str]] = []
     for index, row in enumerate(rows, start=1):
         line = row.line or index
         try:
-            with transaction.atomic():
-                worker = create_worker(
-                    organization=organization,
-                    actor=actor,
-                    name=row.name,
-                    nationality=row.nationality,
-                    workplace=row.workplace,
-                    residence_postal_code=row.residence_postal_code,
-                    residence_address=row.residence_address,
-                    residence_municipality_code=row.residence_municipality_code,
-                    status=row.status,
-                    residence_card_expiry=row.residence_card_expiry,
-                )
-                if row.application_kind and row.planned_date:
-                    plan_application(
-                        worker=worker, actor=actor, kind=row.application_kind, planned_date=row.planned_date
-                    )
+            checked.append(_check_import_row(row, workplaces, cache))
         except FilingError as exc:
             errors.append((line, exc.field or "", exc.message))
-            continue
         except MunicipalityResolutionError as exc:
-            errors.append((line, "residence", str(getattr(exc, "message", exc))))
-            continue
-        workers.append(worker)
+            errors.append((line, "residence", exc.message))
     if errors:
-        # Raising rolls the outer transaction back: the rows that went in are undone too.
         raise WorkerImportError(errors)
-    if workers:
-        log_action(
-            organization,
-            "filings.workers.imported",
-            actor=actor,
-            data={"count": len(workers), "workers": [w.pk for w in workers]},
-        )
+    if not checked:
+        return []
+    since = _today()
+    workers = Worker.objects.bulk_create(
+        [
+            Worker(
+                organization=organization,
+                name=r.name,
+                nationality=r.nationality,
+                residence_card_expiry=r.expiry,
+                status=r.status,
+                status_since=since,
+                workplace=r.workplace,
+                residence_postal_code=r.postal_code,
+                residence_address=r.address,
+                residence_municipality=_filing_municipality(r.found.municipality),
+                residence_ward=r.found.ward,
+                residence_town=r.found.town or "",
+            )
+            for r in checked
+        ],
+        batch_size=500,
+    )
+    WorkerAssignment.objects.bulk_create(
+        [WorkerAssignment(worker=w, workplace=w.workplace, started_on=since) for w in workers], batch_size=500
+    )
+    WorkerResidence.objects.bulk_create(
+        [
+            WorkerResidence(
+                worker=w,
+                postal_code=w.residence_postal_code,
+                address=w.residence_address,
+                municipality=w.residence_municipality,
+                ward=w.residence_ward,
+                started_on=since,
+            )
+            for w in workers
+        ],
+        batch_size=500,
+    )
+    WorkerStatusChange.objects.bulk_create(
+        [WorkerStatusChange(worker=w, status=w.status, effective_on=since, actor=actor) for w in workers],
+        batch_size=500,
+    )
+    applications = VisaApplication.objects.bulk_create(
+        [
+            VisaApplication(worker=w, kind=r.kind, planned_date=r.planned_date)
+            for w, r in zip(workers, checked, strict=True)
+            if r.kind
+        ],
+        batch_size=500,
+    )
+    now = timezone.now()
+    worker_type = ContentType.objects.get_for_model(Worker)
+    application_type = ContentType.objects.get_for_model(VisaApplication)
+    AuditLog.objects.bulk_create(
+        [
+            AuditLog(
+                action="filings.worker.created",
+                actor=actor,
+                content_type=worker_type,
+                object_id=str(w.pk),
+                data={
+                    "status": w.status,
+                    "workplace": w.workplace_id,
+                    "residence_municipality": w.residence_municipality.code,
+                    "imported": True,
+                },
+                created_at=now,
+            )
+            for w in workers
+        ]
+        + [
+            AuditLog(
+                action="filings.application.planned",
+                actor=actor,
+                content_type=application_type,
+                object_id=str(a.pk),
+                data={"worker": a.worker_id, "kind": a.kind, "planned_date": a.planned_date.isoformat()},
+                created_at=now,
+            )
+            for a in applications
+        ],
+        batch_size=500,
+    )
+    log_action(
+        organization,
+        "filings.workers.imported",
+        actor=actor,
+        data={"count": len(workers), "workers": [w.pk for w in workers]},
+    )
     return workers

@@ -542,3 +542,45 @@ def test_provision_employer_prints_a_working_token_last(capsys):
 def test_provision_employer_promotes_an_existing_viewer(organization, viewer, capsys):
     call_command("provision_employer", email=viewer.email, organization=organization.name)
     assert OrganizationMembership.objects.get(user=viewer).role == OrganizationRole.REPRESENTATIVE
+
+
+def test_import_workers_checks_every_row_before_writing(organization, actor, tachikawa):
+    other = WorkplaceFactory()
+    rows = [
+        WorkerRow("", "ベトナム", tachikawa.pk, "190-0012", "東京都立川市曙町1-1", line=2),
+        WorkerRow("C", "ベトナム", other.pk, "190-0012", "東京都立川市曙町1-1", line=3),
+        WorkerRow("D", "ベトナム", tachikawa.pk, "190-0012", "東京都立川市曙町1-1", application_kind="coe", line=4),
+        WorkerRow("E", "ベトナム", tachikawa.pk, "190-0012", "東京都立川市曙町1-1", status="left", line=5),
+        WorkerRow("F", "ベトナム", tachikawa.pk, "12", "東京都立川市曙町1-1", line=6),
+    ]
+    with pytest.raises(WorkerImportError) as error:
+        services.import_workers(organization=organization, actor=actor, rows=rows)
+    assert [(line, field) for line, field, _message in error.value.errors] == [
+        (2, "name"),
+        (3, "workplace"),
+        (4, "planned_date"),
+        (5, "status"),
+        (6, "residence"),
+    ]
+    assert not Worker.objects.exists()
+    assert not AuditLog.objects.filter(action__startswith="filings.worker").exists()
+
+
+def test_import_workers_uses_a_residence_resolved_beforehand(
+    organization, actor, tachikawa, django_assert_max_num_queries
+):
+    from municipalities.services import resolve
+
+    found = resolve(postal_code="231-0005", address="横浜市中区本町6-50")
+    rows = [
+        WorkerRow(f"W{i}", "ベトナム", tachikawa, "231-0005", f"横浜市中区本町{i}", residence=found, line=i + 2)
+        for i in range(30)
+    ]
+    with django_assert_max_num_queries(20):
+        workers = services.import_workers(organization=organization, actor=actor, rows=rows)
+    assert len(workers) == 30
+    assert {w.residence_municipality.code for w in workers} == {"141003"}
+    assert Worker.objects.filter(residence_ward__code="141046").count() == 30
+    assert WorkerResidence.objects.count() == 30
+    assert AuditLog.objects.filter(action="filings.worker.created").count() == 30
+    assert codes(selectors.requirements_for(organization, today=TODAY).missing) == ["132021", "141003"]
