@@ -174,6 +174,9 @@ def test_expulsion_through_the_admin(secretariat_client):
 
 def test_registering_a_corporation_in_the_admin(secretariat_client):
     url = reverse("admin:membership_member_register_corporation")
+    listing = secretariat_client.get(MEMBERS).content.decode()
+    for link in (url, reverse("membership:export_csv"), reverse("membership:export_xlsx")):
+        assert f'href="{link}"' in listing
     assert "登録番号" in secretariat_client.get(url).content.decode()
     response = secretariat_client.post(
         url, {"name": "一般社団法人 登録法人", "registration_number": "１２３", "registered_on": "2025-04-01"}
