@@ -21,7 +21,7 @@ def member_directory(*, today: datetime.date | None = None) -> QuerySet[Member]:
         Member.objects.filter(joined_on__lte=today)
         .filter(Q(status=MemberStatus.ACTIVE) | Q(status=MemberStatus.WITHDRAWN, left_on__gt=today))
         .select_related("category", "municipality")
-        .order_by("category__number", "joined_on", "name", "pk")
+        .order_by("category__number", "joined_on", "pk")
     )
 
 

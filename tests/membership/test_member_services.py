@@ -327,3 +327,8 @@ def test_an_untitled_draft_has_a_readable_name():
     from membership.models import JoinRequest
 
     assert str(JoinRequest(name="")) == "(名称未入力)"
+
+
+def test_the_agencies_are_listed_in_the_order_of_article_2():
+    agencies = [m.name for m in selectors.member_directory(today=TODAY) if m.category.number == 2]
+    assert agencies == ["法務省", "警察庁", "外務省", "厚生労働省"]
