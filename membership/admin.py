@@ -28,6 +28,7 @@ from .constants import ACTION_LABELS, TRANSITIONS, JoinRequestStatus, MemberStat
 from .forms import (
     AcknowledgeChangesForm,
     ApproveJoinRequestsForm,
+    AssignMemberUserForm,
     ExpelMembersForm,
     RefuseJoinRequestsForm,
     RegisterCorporationForm,
@@ -399,16 +400,59 @@ class MemberAdmin(SecretariatDecisionMixin, admin.ModelAdmin):
     list_display = ["name", "category", "status", "membership_number", "registration_number", "joined_on", "left_on"]
     list_filter = ["category", "status", "organization_type"]
     search_fields = ["name", "membership_number", "registration_number"]
-    actions = ["withdraw_selected", "expel_selected"]
+    actions = ["withdraw_selected", "expel_selected", "assign_user_selected"]
     decision_targets = {
         "withdraw_selected": ("member", MemberStatus.WITHDRAWN),
         "expel_selected": ("member", MemberStatus.EXPELLED),
     }
 
     def decision_allowed(self, obj, action: str) -> bool:
+        if action == "assign_user_selected":
+            return obj.status == MemberStatus.ACTIVE
         if action == "expel_selected" and obj.category.code not in EXPULSION_GROUNDS:
             return False
         return super().decision_allowed(obj, action)
+
+    @admin.action(description=gettext_lazy("届出を行う利用者を設定する"), permissions=["decide"])
+    def assign_user_selected(self, request, queryset):
+        if not self.has_decide_permission(request):
+            raise PermissionDenied
+        members = list(queryset.filter(status=MemberStatus.ACTIVE))
+        skipped = [
+            _("「%(name)s」は「%(status)s」のため、この操作の対象外です。")
+            % {"name": member, "status": member.get_status_display()}
+            for member in queryset.exclude(status=MemberStatus.ACTIVE)
+        ]
+        if not members:
+            for message in skipped:
+                self.message_user(request, message, messages.ERROR)
+            return None
+        form = AssignMemberUserForm(request.POST if request.POST.get("apply") else None)
+        if form.is_bound and form.is_valid():
+            for member in members:
+                try:
+                    services.assign_member_user(member, user=form.user, acting_user=request.user)
+                except MembershipError as exc:
+                    self.message_user(request, f"{member}: {exc}", messages.ERROR)
+            for message in skipped:
+                self.message_user(request, message, messages.WARNING)
+            self.message_user(
+                request,
+                _("%(email)s を届出を行う利用者に設定しました。") % {"email": form.cleaned_data["email"]},
+                messages.SUCCESS,
+            )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("届出を行う利用者の設定"),
+            "opts": self.model._meta,
+            "form": form,
+            "objects": members,
+            "skipped_messages": skipped,
+            "action": request.POST.get("action"),
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/membership/decision_confirmation.html", context)
 
     inlines = [ChangeNotificationInline, WithdrawalNoticeInline]
     change_list_template = "admin/membership/member/change_list.html"

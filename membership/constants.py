@@ -114,6 +114,7 @@ ACTION_LABELS = {
     "membership.member.registered": _("第3号構成員として登録"),
     "membership.member.change_notified": _("変更の届出"),
     "membership.member.changed": _("届出事項の変更を反映"),
+    "membership.member.user_assigned": _("届出を行う利用者を設定"),
     "membership.member.withdrawn": _("退会"),
     "membership.member.expelled": _("除名"),
     "membership.change_notification.submitted": _("変更の届出"),

@@ -297,3 +297,22 @@ class RegisterCorporationForm(forms.Form):
 
     def clean_registration_number(self) -> str:
         return normalize_text(self.cleaned_data["registration_number"])
+
+
+class AssignMemberUserForm(forms.Form):
+    # A CharField, so that full-width input is normalised before the address is checked.
+    email = forms.CharField(
+        max_length=254,
+        label=gettext_lazy("利用者のメールアドレス"),
+        help_text=gettext_lazy("ポータルに登録済みの利用者。変更・退会の届出をこの利用者が行えるようになります。"),
+    )
+
+    def clean_email(self):
+        from accounts.models import User
+
+        email = normalize_text(self.cleaned_data["email"]).lower()
+        user = User.objects.filter(email=email, is_active=True).first()
+        if user is None:
+            raise forms.ValidationError(_("このメールアドレスの利用者は登録されていません。"))
+        self.user = user
+        return email

@@ -769,6 +769,33 @@ def withdraw_membership(
     return member
 
 
+# --- Who files for a member -------------------------------------------------------------------
+
+
+@transaction.atomic
+def assign_member_user(member: Member, *, user: User, acting_user: User) -> Member:
+    """Let ``user`` file notifications (change, withdrawal) for a member that joined without one.
+
+    Category 1–3 members join without a join request, so no portal user is attached to them. Accepts
+    an ``active`` member; assigning the same user again is a no-op. Writes ``user`` and a history
+    row with the old and new user. Sends nothing.
+
+    :raises MembershipError: if the member is no longer active.
+    """
+    member = _lock(Member, member.pk)
+    if member.user_id == user.pk:
+        return member
+    if member.status != MemberStatus.ACTIVE:
+        raise MembershipError(
+            _("「%(status)s」の構成員には利用者を設定できません。") % {"status": member.get_status_display()}
+        )
+    previous = member.user.email if member.user else None
+    member.user = user
+    member.save(update_fields=["user", "updated_at"])
+    log_action(member, "membership.member.user_assigned", actor=acting_user, data={"from": previous, "to": user.email})
+    return member
+
+
 # --- Expulsion (Art. 11) -----------------------------------------------------------------------
 
 EXPULSION_GROUNDS = {

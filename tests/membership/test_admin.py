@@ -271,3 +271,13 @@ def test_the_change_page_offers_only_the_allowed_decisions(secretariat_client):
         CHANGELIST, {"action": "refuse_selected", ACTION_CHECKBOX_NAME: [str(submitted.pk)]}
     )
     assert "拒否の理由" in page.content.decode()
+
+
+def test_the_secretariat_assigns_a_user_to_a_registered_corporation(secretariat_client, make_user):
+    corporation = MemberFactory(corporation=True)
+    make_user("jaim@example.jp")
+    page = act(secretariat_client, MEMBERS, "assign_user_selected", [corporation], apply="yes", email="nobody@x.jp")
+    assert "このメールアドレスの利用者は登録されていません。" in page.content.decode()
+    act(secretariat_client, MEMBERS, "assign_user_selected", [corporation], apply="yes", email="ＪＡＩＭ@example.jp")
+    corporation.refresh_from_db()
+    assert corporation.user.email == "jaim@example.jp"

@@ -332,3 +332,34 @@ def test_an_untitled_draft_has_a_readable_name():
 def test_the_agencies_are_listed_in_the_order_of_article_2():
     agencies = [m.name for m in selectors.member_directory(today=TODAY) if m.category.number == 2]
     assert agencies == ["法務省", "警察庁", "外務省", "厚生労働省"]
+
+
+# --- who files for a member --------------------------------------------------------------------
+
+
+def test_a_user_is_assigned_to_a_government_member_and_files_its_withdrawal(secretariat_user):
+    from .factories import UserFactory
+
+    ministry = Member.objects.get(name="警察庁")
+    officer = UserFactory(email="officer@example.jp")
+    services.assign_member_user(ministry, user=officer, acting_user=secretariat_user)
+    entry = history_for(ministry).get(action="membership.member.user_assigned")
+    assert (entry.data["from"], entry.data["to"]) == (None, "officer@example.jp")
+    assert list(selectors.member_list_for_user(officer)) == [ministry]
+    notice = services.file_withdrawal_notice(ministry, acting_user=officer)
+    assert notice.filed_by == officer
+
+
+@pytest.mark.parametrize("status", [MemberStatus.WITHDRAWN, MemberStatus.EXPELLED])
+def test_no_user_is_assigned_to_a_former_member(status, secretariat_user):
+    from .factories import UserFactory
+
+    member = MemberFactory(**MEMBER_TRAITS[status])
+    with pytest.raises(MembershipError, match="利用者を設定できません"):
+        services.assign_member_user(member, user=UserFactory(), acting_user=secretariat_user)
+
+
+def test_assigning_the_same_user_twice_changes_nothing(secretariat_user):
+    member = MemberFactory()
+    services.assign_member_user(member, user=member.user, acting_user=secretariat_user)
+    assert not history_for(member).filter(action="membership.member.user_assigned").exists()
