@@ -110,10 +110,16 @@ def pending_invitations(municipality: Municipality) -> list[StaffInvitation]:
     return [i for i in StaffInvitation.objects.filter(municipality=municipality, accepted_at=None) if i.is_usable]
 
 
-def profile_history(municipality: Municipality, limit: int = 20) -> list[AuditLog]:
+def profile_history(municipality: Municipality, limit: int = 20) -> list[tuple[AuditLog, list[str]]]:
+    """The latest profile changes, each with the labels of the fields it changed (新しい順)."""
     profile = profile_of(municipality)
     if profile is None:
         return []
     from accounts.audit import history_for
 
-    return list(history_for(profile)[:limit])
+    fields = MunicipalityProfile._meta.get_fields()
+    labels = {f.name: str(f.verbose_name) for f in fields if hasattr(f, "verbose_name")}
+    return [
+        (entry, [labels.get(name, name) for name in (entry.data.get("changes") or {})])
+        for entry in history_for(profile)[:limit]
+    ]

@@ -100,8 +100,9 @@ def test_staff_edit_their_own_profile_page(staff_user, mfa_client):
     assert response.url == "/municipalities/dashboard/"
     profile = tachikawa().profile
     assert profile.accepted_channels == ["email", "counter"]
-    dashboard = client.get("/municipalities/dashboard/")
-    assert "多文化共生推進課" in dashboard.content.decode()
+    dashboard = client.get("/municipalities/dashboard/").content.decode()
+    assert "多文化共生推進課" in dashboard
+    assert "担当課、メールアドレス、電話番号、電子メールで受け付ける、窓口で受け付ける" in dashboard  # the history
 
 
 def test_another_municipalitys_profile_is_404_to_staff(staff_user, mfa_client):
