@@ -44,7 +44,18 @@ def today() -> datetime.date:
 
 
 def paginate(request: HttpRequest, items, *, per_page: int = PAGE_SIZE, param: str = "page") -> Page:
-    return Paginator(items, per_page).get_page(request.GET.get(param))
+    """A page of ``items`` chosen by ``?<param>=``, with ``previous_url``/``next_url`` that keep the
+    other parameters (a dashboard pages three lists at once, and the worker list keeps its filter)."""
+    page = Paginator(items, per_page).get_page(request.GET.get(param))
+
+    def url_for(number: int) -> str:
+        query = request.GET.copy()
+        query[param] = str(number)
+        return "?" + query.urlencode()
+
+    page.previous_url = url_for(page.previous_page_number()) if page.has_previous() else ""
+    page.next_url = url_for(page.next_page_number()) if page.has_next() else ""
+    return page
 
 
 def error_message(exc: Exception) -> str:

@@ -63,6 +63,8 @@ def _candidate_choices(candidates: list[Any]) -> list[dict[str, str]]:
 
 # --- Dashboard ------------------------------------------------------------------------------
 
+MUNICIPALITY_PAGE_SIZE = 50
+
 
 @login_required
 def dashboard_view(request: HttpRequest) -> HttpResponse:
@@ -75,6 +77,9 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
     worker_ids = Worker.objects.filter(organization=organization).order_by("name", "pk").values_list("pk", flat=True)
     worker_page = paginate(request, worker_ids, param="workers")
     readiness = selectors.worker_readiness(organization, today=on, worker_ids=list(worker_page.object_list))
+    # Missing municipalities keep the rules' order (by due date); both lists are paged like the workers.
+    missing_page = paginate(request, report.missing, per_page=MUNICIPALITY_PAGE_SIZE, param="missing")
+    covered_page = paginate(request, report.covered, per_page=MUNICIPALITY_PAGE_SIZE, param="covered")
     timeline = selectors.staleness_timeline(organization)
     has_workplaces = Workplace.objects.filter(organization=organization).exists()
     return render(
@@ -84,8 +89,8 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
             "membership": membership,
             "organization": organization,
             "report": report,
-            "missing": report.missing,
-            "covered": report.covered,
+            "missing": missing_page,
+            "covered": covered_page,
             "worker_page": worker_page,
             "readiness": readiness,
             "timeline": list(timeline)[:50],

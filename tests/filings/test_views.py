@@ -459,3 +459,35 @@ def test_a_viewer_cannot_submit_or_change_anything(viewer, organization, employe
 )
 def test_every_list_page_opens_for_the_employer(employer, hired, name):
     assert employer.get(reverse(name)).status_code == 200
+
+
+def test_dashboard_queries_do_not_grow_with_the_number_of_workers(
+    employer, organization, employer_user, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    workplace = _workplace(organization, employer_user)
+    _worker(organization, employer_user, workplace, name="FIRST")
+    with CaptureQueriesContext(connection) as few:
+        employer.get(reverse("filings:dashboard"))
+    for number in range(60):
+        _worker(
+            organization,
+            employer_user,
+            workplace,
+            name=f"WORKER {number:03d}",
+            residence_postal_code="100-0001",
+            residence_address="東京都千代田区千代田1-1",
+        )
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = employer.get(reverse("filings:dashboard"))
+    assert response.status_code == 200
+
+
+def test_pager_links_keep_the_other_lists_pages(employer, organization, employer_user):
+    workplace = _workplace(organization, employer_user)
+    for number in range(55):
+        _worker(organization, employer_user, workplace, name=f"WORKER {number:03d}")
+    body = employer.get(reverse("filings:dashboard") + "?missing=1").content.decode()
+    assert "?missing=1&amp;workers=2" in body
