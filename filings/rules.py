@@ -125,8 +125,10 @@ class Situation:
 
 #: Japanese source texts of the reasons; ``Reason.render`` fills them in.
 REASON_TEXTS: dict[str, str] = {
-    "workplace": gettext_noop("事業所「%(workplace)s」がこの市区町村にあり、%(workers)s が勤務しています。"),
-    "residence": gettext_noop("%(workers)s がこの市区町村に住んでいます（勤務先: %(workplaces)s）。"),
+    "workplace": gettext_noop(
+        "事業所「%(workplace)s」がこの市区町村にあり、特定技能外国人が勤務しています（%(workers)s）。"
+    ),
+    "residence": gettext_noop("特定技能外国人がこの市区町村に住んでいます（%(workers)s、勤務先: %(workplaces)s）。"),
     "never_submitted": gettext_noop("この市区町村にはまだ協力確認書を提出していません。"),
     "stale_employer_name": gettext_noop(
         "%(submitted_on)s に提出した協力確認書の後に、所属機関の名称が「%(old)s」から「%(new)s」に変わりました。"
@@ -141,7 +143,7 @@ REASON_TEXTS: dict[str, str] = {
         "%(submitted_on)s に提出した協力確認書の後に、事業所「%(workplace)s」の所在地が"
         "「%(old)s」から「%(new)s」に変わりました。"
     ),
-    "workers_more": gettext_noop("%(names)s ほか %(more)d 名"),
+    "workers_more": gettext_noop("%(names)s ほか%(more)d名"),
     "workers_all": gettext_noop("%(names)s"),
 }
 

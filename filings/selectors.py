@@ -18,7 +18,7 @@ from typing import NamedTuple
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Min, QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from accounts.models import AuditLog, Organization
 from municipalities.models import Municipality
@@ -425,11 +425,11 @@ class StalenessEvent:
 
 
 _ORGANIZATION_LABELS = {
-    "name": rules.gettext_noop("所属機関の名称"),
-    "contact_department": rules.gettext_noop("連絡先の担当部署"),
-    "contact_name": rules.gettext_noop("連絡先の担当者"),
-    "contact_phone": rules.gettext_noop("連絡先の電話番号"),
-    "contact_email": rules.gettext_noop("連絡先のメールアドレス"),
+    "name": gettext_noop("所属機関の名称"),
+    "contact_department": gettext_noop("連絡先の担当部署"),
+    "contact_name": gettext_noop("連絡先の担当者"),
+    "contact_phone": gettext_noop("連絡先の電話番号"),
+    "contact_email": gettext_noop("連絡先のメールアドレス"),
 }
 
 

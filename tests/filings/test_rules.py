@@ -358,10 +358,13 @@ def test_reasons_say_which_workers_and_workplaces_connect():
     at_work = [r.render() for r in by_code[TACHIKAWA].reasons]
     assert at_work[0] == "この市区町村にはまだ協力確認書を提出していません。"
     assert at_work[1] == (
-        "事業所「立川工場」がこの市区町村にあり、WORKER 1、WORKER 2、WORKER 3 ほか 2 名 が勤務しています。"
+        "事業所「立川工場」がこの市区町村にあり、"
+        "特定技能外国人が勤務しています（WORKER 1、WORKER 2、WORKER 3 ほか2名）。"
     )
     at_home = [r.render() for r in by_code[AKISHIMA].reasons]
-    assert at_home[1] == "WORKER 1、WORKER 2、WORKER 3 ほか 2 名 がこの市区町村に住んでいます（勤務先: 立川工場）。"
+    assert at_home[1] == (
+        "特定技能外国人がこの市区町村に住んでいます（WORKER 1、WORKER 2、WORKER 3 ほか2名、勤務先: 立川工場）。"
+    )
 
 
 def test_reasons_render_through_a_translation_function():

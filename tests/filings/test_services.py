@@ -425,7 +425,7 @@ def test_requirements_explain_missing_and_covered(organization, actor, tachikawa
     assert codes(report.missing) == ["132021", "132071"]
     akishima = report.entry_for("132071")
     assert akishima.due_date == datetime.date(2026, 12, 15)
-    assert "NGUYEN VAN A がこの市区町村に住んでいます（勤務先: 立川工場）。" in akishima.reasons
+    assert "特定技能外国人がこの市区町村に住んでいます（NGUYEN VAN A、勤務先: 立川工場）。" in akishima.reasons
     assert [w.name for w in akishima.workers] == ["NGUYEN VAN A"]
     submit(organization, actor, "132021")
     report = selectors.requirements_for(organization, today=TODAY)
