@@ -277,3 +277,20 @@ def test_the_same_blank_form_sent_twice_makes_one_request(applicant_client, appl
     second = applicant_client.post(reverse("membership:join_request_create"), data)
     assert JoinRequest.objects.filter(applicant=applicant).count() == 1
     assert first["Location"] == second["Location"]
+
+
+def test_a_draft_gains_and_loses_attachments(applicant_client, applicant):
+    join_request = JoinRequestFactory(applicant=applicant)
+    url = reverse("membership:join_request_edit", args=[join_request.pk])
+    first = SimpleUploadedFile("一.pdf", PDF, content_type="application/pdf")
+    applicant_client.post(url, complete_form(name=join_request.name, action="save", attachments=[first]))
+    attachment = join_request.attachments.get()
+    second = SimpleUploadedFile("二.pdf", PDF, content_type="application/pdf")
+    applicant_client.post(
+        url,
+        complete_form(
+            name=join_request.name, action="save", attachments=[second], remove_attachments=[str(attachment.pk)]
+        ),
+    )
+    assert list(join_request.attachments.values_list("original_name", flat=True)) == ["二.pdf"]
+    assert JoinRequest.objects.get(pk=join_request.pk).status == JoinRequestStatus.DRAFT
