@@ -11,6 +11,7 @@ each municipality's towns. A look-up is then a handful of dictionary probes.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import importlib.util
 import json
@@ -136,7 +137,7 @@ def read_municipalities() -> list[MunicipalityRecord]:
     三宅島三宅村); this splits off the designated city, the 郡 and the island to get the
     municipality's own name and reading.
     """
-    with _connect() as conn:
+    with contextlib.closing(_connect()) as conn:
         rows = conn.execute(
             "SELECT DISTINCT json_extract(data, '$.jisx0402'), prefecture, city, json_extract(data, '$.city_kana') "
             "FROM postal_data"
@@ -259,33 +260,47 @@ class PostalIndex:
 
     def build(self) -> PostalIndex:
         designated = {(pref, name): code5 for code5, pref, name, _kana in DESIGNATED_CITIES}
-        with _connect() as conn:
-            postal_rows = conn.execute(
-                "SELECT code, json_extract(data, '$.jisx0402'), prefecture, city, neighborhood, "
-                "json_extract(data, '$.alternates') FROM postal_data"
-            ).fetchall()
-            office_rows = conn.execute(
-                "SELECT code, json_extract(data, '$.jis'), json_extract(data, '$.neighborhood'), "
-                "json_extract(data, '$.alternates') FROM office_data"
-            ).fetchall()
         cities: dict[str, tuple[str, str]] = {}
         postal: dict[str, list[tuple[str, str]]] = defaultdict(list)
-        key = functools.cache(normalize_key)  # town names repeat across municipalities (本町, 栄町…)
-        for code, code5, prefecture, city, town, alternates in postal_rows:
-            cities.setdefault(code5, (prefecture, city))
+        # Memory: the same strings (codes, town names such as 本町) recur tens of thousands of times;
+        # keep one object of each, and use the name itself as its key when normalising leaves it alike.
+        strings: dict[str, str] = {}
+        keys: dict[str, str] = {}
+
+        def one(value: str) -> str:
+            return strings.setdefault(value, value)
+
+        def add(code: str, code5: str, town: str, town_indexed: bool = True) -> None:
+            code5, town = one(code5), one(town or "")
             postal[code].append((code5, town))
-            if town:
-                self.towns[code5].setdefault(key(town), town)
-            if alternates != "[]":
-                for alt in json.loads(alternates):
-                    cities.setdefault(alt["jisx0402"], (alt["prefecture"], alt["city"]))
-                    postal[code].append((alt["jisx0402"], alt["neighborhood"]))
-                    if alt["neighborhood"]:
-                        self.towns[alt["jisx0402"]].setdefault(key(alt["neighborhood"]), alt["neighborhood"])
-        for code, code5, town, alternates in office_rows:
-            postal[code].append((code5, town or ""))
-            if alternates != "[]":
-                postal[code].extend((alt["jis"], alt["neighborhood"] or "") for alt in json.loads(alternates))
+            if town and town_indexed:
+                key = keys.get(town)
+                if key is None:
+                    normalized = normalize_key(town)
+                    key = keys[town] = town if normalized == town else normalized
+                self.towns[code5].setdefault(key, town)
+
+        with contextlib.closing(_connect()) as conn:
+            rows = conn.execute(
+                "SELECT code, json_extract(data, '$.jisx0402'), prefecture, city, neighborhood, "
+                "json_extract(data, '$.alternates') FROM postal_data"
+            )
+            for code, code5, prefecture, city, town, alternates in rows:
+                cities.setdefault(code5, (prefecture, city))
+                add(code, code5, town)
+                if alternates != "[]":
+                    for alt in json.loads(alternates):
+                        cities.setdefault(alt["jisx0402"], (alt["prefecture"], alt["city"]))
+                        add(code, alt["jisx0402"], alt["neighborhood"])
+            rows = conn.execute(
+                "SELECT code, json_extract(data, '$.jis'), json_extract(data, '$.neighborhood'), "
+                "json_extract(data, '$.alternates') FROM office_data"
+            )
+            for code, code5, town, alternates in rows:
+                add(code, code5, town, town_indexed=False)
+                if alternates != "[]":
+                    for alt in json.loads(alternates):
+                        add(code, alt["jis"], alt["neighborhood"], town_indexed=False)
         self.postal = {code: tuple(dict.fromkeys(entries)) for code, entries in postal.items()}
 
         wards_of: dict[str, list[str]] = defaultdict(list)
