@@ -43,6 +43,7 @@ def _history_table(obj: Model) -> str:
     rows = selectors.history_list(obj)
     if not obj.pk or not rows:
         return _("履歴はありません。")
+    labels = dict(type(obj)._meta.get_field("status").choices)
     body = format_html_join(
         "",
         "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
@@ -51,7 +52,7 @@ def _history_table(obj: Model) -> str:
                 date_format(timezone.localtime(row.created_at), "Y年n月j日 H:i"),
                 ACTION_LABELS.get(row.action, row.action),
                 row.actor or "—",
-                _transition_text(row.data),
+                _transition_text(row.data, labels),
                 row.data.get("grounds") or "",
             )
             for row in rows
@@ -69,9 +70,11 @@ def _history_table(obj: Model) -> str:
     )
 
 
-def _transition_text(data: dict) -> str:
+def _transition_text(data: dict, labels: dict) -> str:
+    """``審査中 → 入会拒否`` for a status change; empty for rows that change no status."""
     if "from" in data and "to" in data and not isinstance(data["to"], dict):
-        return f"{data['from'] or '—'} → {data['to']}"
+        before, after = data["from"], data["to"]
+        return f"{labels.get(before, before) or '—'} → {labels.get(after, after)}"
     return ""
 
 

@@ -146,7 +146,7 @@ def test_the_change_page_shows_the_history(secretariat_client, secretariat_user)
     body = body.decode()
     assert "入会を拒否" in body
     assert "目的外の活動" in body
-    assert "submitted → refused" in body
+    assert "審査中 → 入会拒否" in body
 
 
 def test_expulsion_through_the_admin(secretariat_client):
