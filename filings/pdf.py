@@ -14,6 +14,8 @@ How the output is made the same on every machine:
 - every font is embedded and subset; WeasyPrint subsets with HarfBuzz when ``libharfbuzz-subset`` is present
   (see :func:`harfbuzz_subsetting_available`; without it WeasyPrint falls back to fontTools, which is
   several times slower);
+- a character the font lacks (𠮷, emoji) would print as an empty box or in some system font: forms can
+  refuse it up front with :func:`unprintable_characters`, and rendering logs a warning;
 - resources are fetched by :class:`StaticFilesFetcher`, which serves ``STATIC_URL`` paths from the
   project's static files and refuses every other URL: rendering never touches the network.
 
@@ -31,6 +33,7 @@ from __future__ import annotations
 
 import atexit
 import ctypes.util
+import logging
 import mimetypes
 import threading
 from dataclasses import dataclass, field
@@ -45,6 +48,8 @@ from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
+
+logger = logging.getLogger(__name__)
 
 #: The template of the 協力確認書; its context is ``{"document": ConfirmationDocument, "paginated": bool}``.
 CONFIRMATION_TEMPLATE = "pdf/confirmation.html"
@@ -120,6 +125,54 @@ def addressee_for(name: str, kind: str) -> str:
     if len(name) < 2 or not name.endswith(ending):
         raise ValueError(f"a municipality of kind {kind} has a name ending in {ending}: {name!r}")
     return f"{name}長"
+
+
+# --- What the font can print --------------------------------------------------------------------------
+
+#: The bundled face every field is printed in (static/css/pdf.css); the bold face has the same characters.
+PDF_FONT = "fonts/BIZUDGothic-Regular.ttf"
+
+
+@lru_cache(maxsize=1)
+def _printable_codepoints() -> frozenset[int]:
+    from fontTools.ttLib import TTFont
+
+    path = finders.find(PDF_FONT)
+    if not path:
+        raise FileNotFoundError(PDF_FONT)
+    with TTFont(path, lazy=True) as font:
+        return frozenset(font.getBestCmap())
+
+
+def unprintable_characters(text: str) -> list[str]:
+    """The characters of ``text`` that the bundled font cannot draw, each once, in order of appearance.
+
+    BIZ UD Gothic covers JIS X 0213 (髙, 﨑, ①, ㈱ and full-width letters included) but not, for example,
+    𠮷 (U+20BB7) or emoji. Such a character would print as an empty box, or in whatever system font happens
+    to have it, so forms should refuse it (and suggest the common form, 吉 for 𠮷). Line breaks and tabs
+    are not counted.
+    """
+    printable = _printable_codepoints()
+    seen: dict[str, None] = {}
+    for char in text:
+        if ord(char) not in printable and char not in "\n\r\t" and char not in seen:
+            seen[char] = None
+    return list(seen)
+
+
+def document_unprintable_characters(document: ConfirmationDocument) -> list[str]:
+    """:func:`unprintable_characters` of every field printed on the 協力確認書."""
+    fields = [
+        document.addressee,
+        document.employer_name,
+        document.contact_department,
+        document.contact_name,
+        document.contact_phone,
+        document.contact_email,
+    ]
+    for workplace in document.workplaces:
+        fields += [workplace.name, workplace.address]
+    return unprintable_characters("\n".join(fields))
 
 
 # --- Rendering --------------------------------------------------------------------------------------
@@ -302,6 +355,8 @@ def render_confirmation_pdf(document: ConfirmationDocument) -> bytes:
     # Only a document that needs more than one page carries page numbers ("1 / 3"). The page style has to
     # be chosen before layout, so guess from the number of workplaces and lay out again if the guess was
     # wrong: a long list is laid out once, and so is the ordinary one-page document.
+    if unprintable := document_unprintable_characters(document):
+        logger.warning("協力確認書 with characters the bundled font lacks: %s", " ".join(unprintable))
     paginated = len(document.workplaces) > ONE_PAGE_WORKPLACES_MAX
     rendered = _layout(render_confirmation_html(document, paginated=paginated))
     if (len(rendered.pages) > 1) != paginated:

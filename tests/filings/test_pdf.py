@@ -24,6 +24,7 @@ from filings.pdf import (
     render_confirmation_pdf,
     render_to_pdf,
     sample_document,
+    unprintable_characters,
     url_fetcher,
 )
 
@@ -385,6 +386,18 @@ def test_render_to_pdf_returns_the_html_and_the_bytes(document):
     assert data.startswith(b"%PDF-1.7")
     assert '<html lang="ja">' in html
     assert "立川市長" in html
+
+
+def test_unprintable_characters():
+    assert unprintable_characters("株式会社髙﨑製作所 ①㈱ＡＢＣ 〒190-0022\n") == []
+    assert unprintable_characters("𠮷野😀商店𠮷") == ["𠮷", "😀"]
+
+
+def test_a_character_the_font_lacks_is_reported_when_rendering(caplog, document, tmp_path):
+    with caplog.at_level(logging.WARNING, logger="filings.pdf"):
+        pdf = render_confirmation_pdf(replace(document, contact_name="𠮷田 太郎"))
+    assert "𠮷" in caplog.text
+    assert "𠮷田太郎" in flat(pdftotext(pdf, tmp_path))  # still extractable, drawn as an empty box
 
 
 # --- The URL fetcher: static files only, never the network ----------------------------------------------------
