@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.db import models
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
@@ -28,6 +29,7 @@ class StaffInline(admin.TabularInline):
 class MunicipalityAdmin(admin.ModelAdmin):
     list_display = ["code", "prefecture", "district", "name", "kana", "kind", "city", "is_active"]
     list_filter = ["kind", "is_active", "prefecture"]
+    list_select_related = ["city"]
     search_fields = ["code", "name", "kana", "prefecture"]
     readonly_fields = [
         "code", "prefecture", "district", "name", "kana", "kind", "city", "guidance_title", "is_active",
@@ -81,6 +83,8 @@ class MunicipalityAdmin(admin.ModelAdmin):
 @admin.register(MunicipalityProfile)
 class MunicipalityProfileAdmin(admin.ModelAdmin):
     list_display = ["municipality", "department", "email", "phone", "issues_receipts", "updated_at"]
+    list_select_related = ["municipality"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     search_fields = ["municipality__name", "municipality__code", "department"]
     readonly_fields = ["municipality", "updated_at", "updated_by"]
     fields = ["municipality", *MunicipalityProfile.EDITABLE_FIELDS, "updated_at", "updated_by"]

@@ -177,3 +177,36 @@ def test_the_admin_invites_one_municipality_at_a_time(secretariat_user, mfa_clie
     response = client.post("/admin/municipalities/municipality/", {"action": "invite_staff", "_selected_action": two})
     assert response.status_code == 302
     assert not StaffInvitation.objects.exists()
+
+
+def test_admin_pages_and_a_profile_edited_in_the_admin_keeps_history(secretariat_user, mfa_client):
+    from municipalities.models import MunicipalityProfile
+
+    secretariat_user.is_superuser = True
+    secretariat_user.save()
+    client = mfa_client(secretariat_user)
+    assert client.get("/admin/municipalities/municipality/", {"q": "立川"}).status_code == 200
+    assert client.get(f"/admin/municipalities/municipality/{tachikawa().pk}/change/").status_code == 200
+    profile = MunicipalityProfile.objects.create(municipality=tachikawa())
+    url = f"/admin/municipalities/municipalityprofile/{profile.pk}/change/"
+    assert client.get(url).status_code == 200
+    data = {
+        "department": "事務局が入力",
+        "email": "",
+        "phone": "",
+        "fax": "",
+        "postal_code": "",
+        "address": "",
+        "guidance_url": "",
+        "online_form_url": "",
+        "notes": "",
+        "accepts_post": "on",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 302
+    profile.refresh_from_db()
+    assert profile.department == "事務局が入力"
+    assert profile.accepted_channels == ["post"]
+    [entry] = history_for(profile)
+    assert entry.action == "municipalities.profile.updated"
+    assert entry.actor == secretariat_user
