@@ -439,7 +439,7 @@ def staleness_timeline(organization: Organization) -> list[StalenessEvent]:
 
     A change affects a confirmation when it happened after the confirmation was recorded and
     touches what it lists (any confirmation for the employer's name and contact; those listing
-    the workplace for a workplace change). Five queries whatever the size.
+    the workplace for a workplace change). A constant number of queries whatever the size.
     """
     confirmations = list(
         Confirmation.objects.filter(organization_id=organization.pk, status=ConfirmationStatus.SUBMITTED)

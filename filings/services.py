@@ -318,9 +318,8 @@ def update_workplace(*, workplace: Workplace, actor: User, **fields: Any) -> Wor
     if relocated or code_given:
         found = _resolve(postal_code=postal_code, address=address, municipality_code=fields.get("municipality_code"))
         municipality = _filing_municipality(found.municipality)
-        moved_municipality = municipality.pk != workplace.municipality_id or (found.ward and found.ward.pk) != (
-            workplace.ward_id
-        )
+        ward_id = found.ward.pk if found.ward else None
+        moved_municipality = municipality.pk != workplace.municipality_id or ward_id != workplace.ward_id
         if not (renamed or relocated or closing or moved_municipality):
             return workplace
         workplace.municipality = municipality
