@@ -76,6 +76,10 @@ class MunicipalityLookupView(APIView):
         postal_code = request.query_params.get("postal_code", "").strip()
         address = request.query_params.get("address", "").strip()
         if not postal_code and not address:
+            if "postal_code" in request.query_params:
+                return validation_error({"postal_code": [_("郵便番号は7桁の数字で入力してください(例: 190-0012)。")]})
+            if "address" in request.query_params:
+                return validation_error({"address": [_("住所を入力してください。")]})
             return validation_error({"non_field_errors": [_("郵便番号か住所を指定してください。")]})
         results: list[LookupResult] = []
         if postal_code:

@@ -265,7 +265,11 @@ def test_api_malformed_postal_code_is_400_in_japanese_or_english():
     assert response.json() == {"errors": {"postal_code": ["郵便番号は7桁の数字で入力してください(例: 190-0012)。"]}}
     response = lookup(client, postal_code="")
     assert response.status_code == 400
-    assert "errors" in response.json()
+    assert "postal_code" in response.json()["errors"]
+    response = lookup(client, address=" ")
+    assert response.json() == {"errors": {"address": ["住所を入力してください。"]}}
+    response = client.get("/api/v1/municipalities/lookup")
+    assert response.json() == {"errors": {"non_field_errors": ["郵便番号か住所を指定してください。"]}}
 
 
 def test_api_needs_no_token_and_ignores_a_bad_one():
