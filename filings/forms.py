@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.constants import OrganizationRole
+from municipalities.forms import AddressFormMixin
 
 # --- Input normalisation --------------------------------------------------------------------
 
@@ -267,36 +268,36 @@ class InvitationForm(forms.Form):
 
 
 # --- Address (workplace and residence) ------------------------------------------------------
+#
+# The address entry is the municipalities app's: ``AddressFormMixin`` resolves postal code and
+# address to the filing municipality, shows it and has it confirmed (or chosen among candidates)
+# before anything is saved; ``cleaned_data["resolution"]`` is the confirmed result. Templates render
+# it with ``municipalities/includes/address_fields.html``.
 
 
-class AddressFieldsMixin:
-    """Postal code + address, and the municipality the user chose when the address is ambiguous.
-
-    The municipality itself is resolved by the service on save; the page shows it beforehand
-    through the look-up API (static/js/filings.js).
-    """
-
-    def clean_municipality_code(self):
-        code = normalize_text(self.cleaned_data.get("municipality_code"))
-        if code and not re.fullmatch(r"\d{6}", code):
-            raise ValidationError(_("市区町村コードは6桁の数字です。"), code="municipality_code")
-        return code or None
-
-
-class WorkplaceForm(AddressFieldsMixin, forms.Form):
+class WorkplaceForm(AddressFormMixin, forms.Form):
     name = NormalizedCharField(label=_("事業所名"), max_length=200, error_messages=_REQUIRED)
-    postal_code = PostalCodeField(required=False, help_text=_("郵便番号から提出先の市区町村を調べます。"))
-    address = NormalizedCharField(
-        label=_("所在地(都道府県から)"),
-        max_length=300,
-        error_messages=_REQUIRED,
-        widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
+    postal_code = PostalCodeField(required=False)
+    address = NormalizedCharField(label=_("所在地(都道府県から)"), max_length=300, error_messages=_REQUIRED)
+    closed_on = JapaneseDateField(
+        label=_("閉鎖日"), required=False, help_text=_("事業所を閉鎖した場合のみ入力します。")
     )
-    municipality_code = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, editing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not editing:
+            del self.fields["closed_on"]
 
 
-class WorkerForm(AddressFieldsMixin, forms.Form):
-    """A new worker: only the personal data the filing needs."""
+class ResidenceForm(AddressFormMixin, forms.Form):
+    """A worker's residence (住居地); used with ``prefix="residence"`` beside :class:`WorkerForm`."""
+
+    postal_code = PostalCodeField(label=_("住居地の郵便番号"), required=False)
+    address = NormalizedCharField(label=_("住居地(都道府県から)"), max_length=300, error_messages=_REQUIRED)
+
+
+class WorkerForm(forms.Form):
+    """A new worker: only the personal data the filing needs. The residence is a ResidenceForm."""
 
     name = NormalizedCharField(label=_("氏名"), max_length=200, error_messages=_REQUIRED)
     nationality = NormalizedCharField(label=_("国籍・地域"), max_length=100, error_messages=_REQUIRED)
@@ -308,9 +309,6 @@ class WorkerForm(AddressFieldsMixin, forms.Form):
             "invalid_choice": _("事業所を選び直してください。"),
         },
     )
-    residence_postal_code = PostalCodeField(label=_("住居地の郵便番号"), required=False)
-    residence_address = NormalizedCharField(label=_("住居地(都道府県から)"), max_length=300, error_messages=_REQUIRED)
-    residence_municipality_code = forms.CharField(required=False, widget=forms.HiddenInput)
     status = forms.ChoiceField(label=_("状況"), choices=())
     residence_card_expiry = JapaneseDateField(label=_("在留カードの有効期限"), required=False)
 
@@ -318,15 +316,6 @@ class WorkerForm(AddressFieldsMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["workplace"].queryset = workplaces
         self.fields["status"].choices = status_choices
-
-    def clean_residence_municipality_code(self):
-        code = normalize_text(self.cleaned_data.get("residence_municipality_code"))
-        if code and not re.fullmatch(r"\d{6}", code):
-            raise ValidationError(_("市区町村コードは6桁の数字です。"), code="municipality_code")
-        return code or None
-
-    def clean_municipality_code(self):  # no workplace address on this form
-        return None
 
 
 class WorkerChangeForm(WorkerForm):
@@ -393,3 +382,14 @@ class RosterUploadForm(forms.Form):
         if upload.size > ROSTER_MAX_BYTES:
             raise ValidationError(_("ファイルが大きすぎます(20MB まで)。"), code="file_size")
         return upload
+
+
+class ApplicationStateForm(forms.Form):
+    """An application filed, granted or refused, on a date."""
+
+    state = forms.ChoiceField(label=_("状態"), choices=())
+    on = JapaneseDateField(label=_("日付"), required=False, help_text=_("空欄の場合は今日の日付で記録します。"))
+
+    def __init__(self, *args, state_choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["state"].choices = state_choices

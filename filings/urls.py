@@ -25,6 +25,7 @@ urlpatterns = [
     path("workers/<int:pk>/edit/", views.worker_edit_view, name="worker_edit"),
     path("workers/<int:pk>/sheet/", views.worker_sheet_view, name="worker_sheet"),
     path("workers/<int:pk>/applications/new/", views.application_add_view, name="application_add"),
+    path("applications/<int:pk>/state/", views.application_state_view, name="application_state"),
     path("confirmations/", views.confirmation_list_view, name="confirmation_list"),
     path("confirmations/new/", views.confirmation_create_view, name="confirmation_create"),
     path("confirmations/<int:pk>/", views.confirmation_detail_view, name="confirmation_detail"),

@@ -2,6 +2,7 @@
 
 from .employer import (
     application_add_view,
+    application_state_view,
     confirmation_create_view,
     confirmation_detail_view,
     confirmation_list_view,
@@ -27,6 +28,7 @@ from .roster import (
 
 __all__ = [
     "application_add_view",
+    "application_state_view",
     "confirmation_create_view",
     "confirmation_detail_view",
     "confirmation_list_view",

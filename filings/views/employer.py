@@ -18,10 +18,12 @@ from django.views.decorators.http import require_POST
 from municipalities.models import Municipality
 
 from .. import selectors, services
-from ..constants import ApplicationKind, SubmissionMethod, WorkerStatus
+from ..constants import APPLICATION_STATE_PIPELINE, ApplicationKind, ApplicationState, SubmissionMethod, WorkerStatus
 from ..forms import (
     ApplicationForm,
+    ApplicationStateForm,
     ConfirmationCreateForm,
+    ResidenceForm,
     SubmissionForm,
     WorkerChangeForm,
     WorkerForm,
@@ -35,30 +37,6 @@ def _resolution_errors() -> tuple[type[Exception], ...]:
     from municipalities.services import MunicipalityResolutionError
 
     return (MunicipalityResolutionError,)
-
-
-def _candidates(exc: Exception) -> list[Any]:
-    return list(getattr(exc, "candidates", None) or [])
-
-
-def _candidate_choices(candidates: list[Any]) -> list[dict[str, str]]:
-    """Candidates of an ambiguous address as ``{"code", "label"}`` for radio buttons."""
-    out = []
-    for candidate in candidates:
-        municipality = getattr(candidate, "municipality", candidate)
-        ward = getattr(candidate, "ward", None)
-        if isinstance(municipality, dict):
-            code, label = (
-                municipality.get("code", ""),
-                f"{municipality.get('prefecture', '')}{municipality.get('name', '')}",
-            )
-        else:
-            code, label = getattr(municipality, "code", ""), str(municipality)
-        if ward is not None:
-            label += getattr(ward, "name", "") if not isinstance(ward, dict) else ward.get("name", "")
-        if code and all(c["code"] != code for c in out):
-            out.append({"code": code, "label": label})
-    return out
 
 
 # --- Dashboard ------------------------------------------------------------------------------
@@ -120,6 +98,7 @@ def workplace_list_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def workplace_form_view(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """Register a workplace, or rename, relocate or close one; the municipality is confirmed first."""
     membership = membership_for(request)
     workplace = owned_or_404(Workplace, membership, pk) if pk is not None else None
     if request.method == "POST":
@@ -129,10 +108,10 @@ def workplace_form_view(request: HttpRequest, pk: int | None = None) -> HttpResp
         if workplace
         else None
     )
-    form = WorkplaceForm(request.POST or None, initial=initial)
-    candidates: list[dict[str, str]] = []
+    form = WorkplaceForm(request.POST or None, initial=initial, editing=workplace is not None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        code = data["resolution"].municipality.code
         try:
             if workplace is None:
                 workplace = services.create_workplace(
@@ -141,36 +120,35 @@ def workplace_form_view(request: HttpRequest, pk: int | None = None) -> HttpResp
                     name=data["name"],
                     postal_code=data["postal_code"],
                     address=data["address"],
-                    municipality_code=data["municipality_code"],
+                    municipality_code=code,
                 )
                 messages.success(
                     request,
-                    _("事業所「%(name)s」を登録しました(%(municipality)s)。")
+                    _("事業所「%(name)s」を登録しました(提出先: %(municipality)s)。")
                     % {"name": workplace.name, "municipality": workplace.municipality},
                 )
-            else:
-                changes = {
-                    key: data[key]
-                    for key in ("name", "postal_code", "address")
-                    if data[key] != getattr(workplace, key)
-                }
-                if changes:
-                    if data["municipality_code"]:
-                        changes["municipality_code"] = data["municipality_code"]
-                    workplace = services.update_workplace(workplace=workplace, actor=request.user, **changes)
-                    messages.success(request, _("事業所「%(name)s」を更新しました。") % {"name": workplace.name})
-                else:
-                    messages.info(request, _("変更はありませんでした。"))
+                return redirect("filings:workplace_list")
+            changes = {
+                key: data[key] for key in ("name", "postal_code", "address") if data[key] != getattr(workplace, key)
+            }
+            if data.get("closed_on") and data["closed_on"] != workplace.closed_on:
+                changes["closed_on"] = data["closed_on"]
+            if not changes:
+                messages.info(request, _("変更はありませんでした。"))
+                return redirect("filings:workplace_list")
+            if "postal_code" in changes or "address" in changes:
+                changes["municipality_code"] = code
+            workplace = services.update_workplace(workplace=workplace, actor=request.user, **changes)
+            messages.success(request, _("事業所「%(name)s」を更新しました。") % {"name": workplace.name})
             return redirect("filings:workplace_list")
         except _resolution_errors() as exc:
             form.add_error("address", error_message(exc))
-            candidates = _candidate_choices(_candidates(exc))
         except services.FilingError as exc:
             messages.error(request, error_message(exc))
     return render(
         request,
         "filings/workplace_form.html",
-        {"membership": membership, "form": form, "workplace": workplace, "candidates": candidates},
+        {"membership": membership, "form": form, "workplace": workplace},
     )
 
 
@@ -221,8 +199,8 @@ def worker_add_view(request: HttpRequest) -> HttpResponse:
         status_choices=[(s.value, s.label) for s in (WorkerStatus.INCOMING, WorkerStatus.ACTIVE)],
         initial={"status": WorkerStatus.INCOMING},
     )
-    candidates: list[dict[str, str]] = []
-    if request.method == "POST" and form.is_valid():
+    residence = ResidenceForm(request.POST or None, prefix="residence")
+    if request.method == "POST" and all([form.is_valid(), residence.is_valid()]):
         data = form.cleaned_data
         try:
             worker = services.create_worker(
@@ -231,15 +209,14 @@ def worker_add_view(request: HttpRequest) -> HttpResponse:
                 name=data["name"],
                 nationality=data["nationality"],
                 workplace=data["workplace"],
-                residence_postal_code=data["residence_postal_code"],
-                residence_address=data["residence_address"],
-                residence_municipality_code=data["residence_municipality_code"],
+                residence_postal_code=residence.cleaned_data["postal_code"],
+                residence_address=residence.cleaned_data["address"],
+                residence_municipality_code=residence.cleaned_data["resolution"].municipality.code,
                 status=data["status"],
                 residence_card_expiry=data["residence_card_expiry"],
             )
         except _resolution_errors() as exc:
-            form.add_error("residence_address", error_message(exc))
-            candidates = _candidate_choices(_candidates(exc))
+            residence.add_error("address", error_message(exc))
         except services.FilingError as exc:
             messages.error(request, error_message(exc))
         else:
@@ -248,7 +225,7 @@ def worker_add_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "filings/worker_form.html",
-        {"membership": membership, "form": form, "candidates": candidates, "worker": None},
+        {"membership": membership, "form": form, "residence": residence, "worker": None},
     )
 
 
@@ -256,7 +233,10 @@ def worker_add_view(request: HttpRequest) -> HttpResponse:
 def worker_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     membership = membership_for(request)
     worker = owned_or_404(Worker, membership, pk)
-    applications = VisaApplication.objects.filter(worker=worker).order_by("planned_date", "pk")
+    applications = list(VisaApplication.objects.filter(worker=worker).order_by("planned_date", "pk"))
+    labels = dict(ApplicationState.choices)
+    for application in applications:
+        application.next_states = [(s, labels[s]) for s in sorted(APPLICATION_STATE_PIPELINE[application.state])]
     form = ApplicationForm(kind_choices=ApplicationKind.choices)
     return render(
         request,
@@ -280,8 +260,6 @@ def worker_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
         require_submitter(membership)
     initial = {
         "workplace": worker.workplace_id,
-        "residence_postal_code": worker.residence_postal_code,
-        "residence_address": worker.residence_address,
         "status": worker.status,
         "residence_card_expiry": worker.residence_card_expiry,
     }
@@ -291,20 +269,24 @@ def worker_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
         status_choices=WorkerStatus.choices,
         initial=initial,
     )
-    candidates: list[dict[str, str]] = []
-    if request.method == "POST" and form.is_valid():
+    residence = ResidenceForm(
+        request.POST or None,
+        prefix="residence",
+        initial={"postal_code": worker.residence_postal_code, "address": worker.residence_address},
+    )
+    if request.method == "POST" and all([form.is_valid(), residence.is_valid()]):
         data = form.cleaned_data
         changes: dict[str, Any] = {}
         if data["workplace"].pk != worker.workplace_id:
             changes["workplace"] = data["workplace"]
         moved = (
-            data["residence_postal_code"] != worker.residence_postal_code
-            or data["residence_address"] != worker.residence_address
+            residence.cleaned_data["postal_code"] != worker.residence_postal_code
+            or residence.cleaned_data["address"] != worker.residence_address
         )
         if moved:
-            changes["residence_postal_code"] = data["residence_postal_code"]
-            changes["residence_address"] = data["residence_address"]
-            changes["residence_municipality_code"] = data["residence_municipality_code"]
+            changes["residence_postal_code"] = residence.cleaned_data["postal_code"]
+            changes["residence_address"] = residence.cleaned_data["address"]
+            changes["residence_municipality_code"] = residence.cleaned_data["resolution"].municipality.code
         if data["status"] != worker.status:
             changes["status"] = data["status"]
         if data["residence_card_expiry"] and data["residence_card_expiry"] != worker.residence_card_expiry:
@@ -317,8 +299,7 @@ def worker_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
                 worker=worker, actor=request.user, effective_on=data["effective_on"], **changes
             )
         except _resolution_errors() as exc:
-            form.add_error("residence_address", error_message(exc))
-            candidates = _candidate_choices(_candidates(exc))
+            residence.add_error("address", error_message(exc))
         except services.FilingError as exc:
             messages.error(request, error_message(exc))
         else:
@@ -327,7 +308,7 @@ def worker_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "filings/worker_form.html",
-        {"membership": membership, "form": form, "candidates": candidates, "worker": worker},
+        {"membership": membership, "form": form, "residence": residence, "worker": worker},
     )
 
 
@@ -356,6 +337,33 @@ def application_add_view(request: HttpRequest, pk: int) -> HttpResponse:
             for error in errors:
                 messages.error(request, error)
     return redirect("filings:worker_detail", pk=worker.pk)
+
+
+@login_required
+@require_POST
+def application_state_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """An application filed, then granted or refused."""
+    membership = membership_for(request)
+    application = owned_or_404(VisaApplication, membership, pk)
+    require_submitter(membership)
+    form = ApplicationStateForm(request.POST, state_choices=ApplicationState.choices)
+    if form.is_valid():
+        try:
+            services.change_application_state(
+                application=application,
+                actor=request.user,
+                state=form.cleaned_data["state"],
+                on=form.cleaned_data["on"],
+            )
+        except services.FilingError as exc:
+            messages.error(request, error_message(exc))
+        else:
+            messages.success(request, _("申請の状態を更新しました。"))
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect("filings:worker_detail", pk=application.worker_id)
 
 
 # --- The per-worker sheet -------------------------------------------------------------------

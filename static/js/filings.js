@@ -1,5 +1,5 @@
-/* Employer pages: one submit per click, the municipality of a postal code shown before saving,
-   and an honest progress bar for a roster upload (bytes sent, then rows checked by the server). */
+/* Employer pages: one submit per click, and an honest progress bar for a roster upload (bytes sent,
+   then rows checked by the server). Address entry is static/js/address.js of the municipalities app. */
 (function () {
   "use strict";
 
@@ -19,90 +19,6 @@
       button.setAttribute("aria-disabled", "true");
     });
   });
-
-  // --- Postal code → municipality --------------------------------------------------------------
-  var LOOKUP_URL = "/api/v1/municipalities/lookup";
-
-  function toHalfWidth(text) {
-    return text.replace(/[０-９]/g, function (c) { return String.fromCharCode(c.charCodeAt(0) - 0xfee0); })
-      .replace(/[－ー―‐−]/g, "-");
-  }
-
-  function labelOf(result) {
-    var m = result.municipality;
-    return m.prefecture + m.name + (result.ward ? result.ward.name : "");
-  }
-
-  function setupAddressGroup(group) {
-    var postal = group.querySelector("input[autocomplete='postal-code']");
-    var address = group.querySelectorAll("input[type='text']")[1];
-    var hidden = group.querySelector("input[type='hidden']");
-    var output = group.querySelector("[data-municipality-result]");
-    var choices = group.querySelector("[data-candidates]");
-    if (!postal || !output) return;
-    var last = "";
-
-    function showCandidates(results) {
-      if (!choices) return;
-      choices.querySelectorAll(".form-check").forEach(function (el) { el.remove(); });
-      results.forEach(function (result, index) {
-        var id = (hidden ? hidden.name : "code") + "-js-" + index;
-        var wrap = document.createElement("div");
-        wrap.className = "form-check";
-        var input = document.createElement("input");
-        input.type = "radio"; input.className = "form-check-input"; input.id = id;
-        input.name = (hidden ? hidden.name : "municipality_code") + "_choice";
-        input.value = result.municipality.code;
-        input.addEventListener("change", function () { if (hidden) hidden.value = input.value; });
-        var label = document.createElement("label");
-        label.className = "form-check-label"; label.htmlFor = id; label.textContent = labelOf(result);
-        wrap.appendChild(input); wrap.appendChild(label);
-        choices.appendChild(wrap);
-      });
-      choices.classList.toggle("d-none", results.length < 2);
-    }
-
-    function lookUp() {
-      var code = toHalfWidth(postal.value).replace(/[^0-9]/g, "");
-      if (code.length !== 7 || code === last) return;
-      last = code;
-      output.textContent = "…";
-      fetch(LOOKUP_URL + "?postal_code=" + encodeURIComponent(code), { headers: { "Accept": "application/json" } })
-        .then(function (response) { return response.ok ? response.json() : { results: [] }; })
-        .then(function (data) {
-          var results = data.results || [];
-          if (results.length === 0) {
-            output.textContent = "この郵便番号は見つかりませんでした。番号をご確認ください。";
-            output.className = "mb-0 small text-danger";
-            showCandidates([]);
-            return;
-          }
-          output.className = "mb-0 small text-success";
-          var codes = {};
-          results.forEach(function (r) { codes[r.municipality.code] = true; });
-          if (Object.keys(codes).length === 1) {
-            output.textContent = "提出先の市区町村: " + labelOf(results[0]) + (results[0].town ? "(" + results[0].town + ")" : "");
-            if (hidden) hidden.value = "";
-            showCandidates([]);
-          } else {
-            output.textContent = "この郵便番号は複数の市区町村にまたがります。下から選んでください。";
-            showCandidates(results);
-          }
-          if (address && !address.value.trim()) {
-            var r = results[0];
-            address.value = labelOf(r) + (Object.keys(codes).length === 1 ? (r.town || "") : "");
-          }
-        })
-        .catch(function () { output.textContent = ""; });
-    }
-
-    postal.addEventListener("change", lookUp);
-    postal.addEventListener("input", function () {
-      if (toHalfWidth(postal.value).replace(/[^0-9]/g, "").length === 7) lookUp();
-    });
-  }
-
-  document.querySelectorAll("[data-address-group]").forEach(setupAddressGroup);
 
   // --- Roster upload with progress ---------------------------------------------------------------
   var rosterForm = document.getElementById("roster-form");

@@ -184,15 +184,51 @@ def test_dashboard_pages_workers(employer, organization, employer_user, municipa
 # --- Workplaces and workers -----------------------------------------------------------------
 
 
-def test_add_a_workplace_by_postal_code_in_full_width(employer, organization):
-    response = employer.post(
-        reverse("filings:workplace_add"),
-        {"name": "立川工場", "postal_code": "１９０－００１２", "address": "東京都立川市曙町2丁目1番1号"},
-    )
+def test_add_a_workplace_by_postal_code_in_full_width_confirming_the_municipality(employer, organization):
+    data = {"name": "立川工場", "postal_code": "１９０－００１２", "address": "東京都立川市曙町2丁目1番1号"}
+    # Without the page's script, the first submit shows the municipality found and saves nothing.
+    response = employer.post(reverse("filings:workplace_add"), data)
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "東京都立川市" in body
+    assert "よろしければもう一度送信してください" in body
+    assert not Workplace.objects.filter(organization=organization).exists()
+    # Submitting again, with the municipality confirmed, saves it.
+    response = employer.post(reverse("filings:workplace_add"), dict(data, address_confirmed="132021"))
     assert response.status_code == 302
     workplace = Workplace.objects.get(organization=organization)
     assert workplace.municipality.code == "132021"
     assert workplace.postal_code == "190-0012"
+
+
+def test_relocating_and_closing_a_workplace(employer, hired):
+    workplace = hired[0]
+    url = reverse("filings:workplace_edit", args=[workplace.pk])
+    response = employer.post(
+        url,
+        {
+            "name": "立川工場",
+            "postal_code": "196-0015",
+            "address": "東京都昭島市昭和町2-2-2",
+            "address_confirmed": "132071",
+        },
+    )
+    assert response.status_code == 302
+    workplace.refresh_from_db()
+    assert workplace.municipality.code == "132071"
+    response = employer.post(
+        url,
+        {
+            "name": "立川工場",
+            "postal_code": "196-0015",
+            "address": "東京都昭島市昭和町2-2-2",
+            "address_confirmed": "132071",
+            "closed_on": "２０２６／１２／３１",
+        },
+    )
+    assert response.status_code == 302
+    workplace.refresh_from_db()
+    assert workplace.closed_on == datetime.date(2026, 12, 31)
 
 
 def test_an_unknown_address_is_a_form_error_and_writes_nothing(employer, organization):
@@ -233,8 +269,9 @@ def test_add_a_worker_living_in_another_city_and_plan_an_application(
             "name": "髙﨑 花子",
             "nationality": "ベトナム",
             "workplace": workplace.pk,
-            "residence_postal_code": "196-0015",
-            "residence_address": "東京都昭島市昭和町1-1-1",
+            "residence-postal_code": "196-0015",
+            "residence-address": "東京都昭島市昭和町1-1-1",
+            "residence-address_confirmed": "132071",
             "status": "incoming",
             "residence_card_expiry": "２０２８／０３／３１",
         },
@@ -257,8 +294,9 @@ def test_moving_a_worker_records_the_new_residence(employer, hired):
         reverse("filings:worker_edit", args=[worker.pk]),
         {
             "workplace": worker.workplace_id,
-            "residence_postal_code": "190-0012",
-            "residence_address": "東京都立川市曙町1-1",
+            "residence-postal_code": "190-0012",
+            "residence-address": "東京都立川市曙町1-1",
+            "residence-address_confirmed": "132021",
             "status": worker.status,
             "effective_on": "2026/11/20",
         },
@@ -266,6 +304,21 @@ def test_moving_a_worker_records_the_new_residence(employer, hired):
     assert response.status_code == 302
     worker.refresh_from_db()
     assert worker.residence_municipality.code == "132021"
+
+
+def test_an_application_is_filed_then_granted(employer, hired):
+    _workplace_obj, _worker_obj, application = hired
+    url = reverse("filings:application_state", args=[application.pk])
+    assert employer.post(url, {"state": "filed", "on": "2026/12/15"}).status_code == 302
+    application.refresh_from_db()
+    assert application.state == "filed"
+    assert application.filed_on == datetime.date(2026, 12, 15)
+    employer.post(url, {"state": "planned"})  # not allowed by the pipeline: nothing changes
+    application.refresh_from_db()
+    assert application.state == "filed"
+    employer.post(url, {"state": "granted", "on": "2027-01-20"})
+    application.refresh_from_db()
+    assert application.state == "granted"
 
 
 # --- Confirmations and the sheet ------------------------------------------------------------
@@ -382,6 +435,7 @@ def test_only_the_representative_invites(client, organization, make_user, munici
         ("filings:worker_edit", "worker", "post"),
         ("filings:worker_sheet", "worker", "get"),
         ("filings:application_add", "worker", "post"),
+        ("filings:application_state", "application", "post"),
         ("filings:confirmation_detail", "confirmation", "get"),
         ("filings:confirmation_submit", "confirmation", "post"),
     ],
@@ -440,6 +494,11 @@ def test_a_viewer_cannot_submit_or_change_anything(viewer, organization, employe
     assert viewer.post(reverse("filings:worker_add"), {"name": "x"}).status_code == 403
     assert viewer.post(reverse("filings:organization_edit"), {"name": "x"}).status_code == 403
     assert viewer.post(reverse("filings:members"), {"email": "a@example.jp", "role": "staff"}).status_code == 403
+    application = hired[2]
+    assert (
+        viewer.post(reverse("filings:application_state", args=[application.pk]), {"state": "filed"}).status_code == 403
+    )
+    assert viewer.post(reverse("filings:application_add", args=[hired[1].pk]), {"kind": "coe"}).status_code == 403
     assert Confirmation.objects.filter(organization=organization).count() == 1
 
 
