@@ -310,3 +310,18 @@ def test_schema_is_served(api_client):
     response = api_client.get("/api/v1/schema/")
     assert response.status_code == 200
     assert b"/api/v1/confirmations/{id}/submit" in response.content
+
+
+def test_a_rename_after_submission_makes_the_municipality_missing_again_with_why(api_client, worker):
+    confirmation = api_client.post("/api/v1/confirmations", {"municipality_code": "132021"}, format="json").json()
+    body = {"method": "email", "submitted_on": "2026-11-24"}
+    api_client.post(f"/api/v1/confirmations/{confirmation['id']}/submit", body, format="json")
+    assert [c["municipality"]["code"] for c in api_client.get("/api/v1/requirements").json()["covered"]] == ["132021"]
+    api_client.patch(f"/api/v1/workplaces/{worker['workplace']}", {"name": "立川第一工場"}, format="json")
+    report = api_client.get("/api/v1/requirements").json()
+    entry = next(e for e in report["missing"] if e["municipality"]["code"] == "132021")
+    assert entry["stale_confirmation"] == confirmation["id"]
+    assert entry["reasons"][0] == (
+        "2026年11月24日 に提出した協力確認書の後に、事業所の名称が「立川工場」から「立川第一工場」に変わりました。"
+    )
+    assert report["covered"] == []
