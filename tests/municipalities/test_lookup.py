@@ -258,7 +258,7 @@ def test_api_ambiguous_and_unknown():
     assert lookup(client, postal_code="000-0000").json() == {"results": []}
 
 
-def test_api_malformed_postal_code_is_400_in_japanese_or_english():
+def test_api_malformed_postal_code_is_400_with_a_japanese_message():
     client = APIClient()
     response = lookup(client, postal_code="12-345")
     assert response.status_code == 400
