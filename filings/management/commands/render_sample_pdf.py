@@ -3,6 +3,7 @@
 For checking the layout after a change to the template or the PDF stylesheet; needs no database.
 """
 
+import logging
 import time
 from pathlib import Path
 
@@ -27,6 +28,8 @@ class Command(BaseCommand):
         path = Path(out)
         if path.parent and not path.parent.is_dir():
             raise CommandError(f"出力先のフォルダがありません: {path.parent}")
+        # WeasyPrint reports each layout step at INFO; only the result matters here.
+        logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
         started = time.perf_counter()
         data = render_confirmation_pdf(sample_document(workplaces))
         elapsed_ms = (time.perf_counter() - started) * 1000
