@@ -550,3 +550,31 @@ def test_pager_links_keep_the_other_lists_pages(employer, organization, employer
         _worker(organization, employer_user, workplace, name=f"WORKER {number:03d}")
     body = employer.get(reverse("filings:dashboard") + "?missing=1").content.decode()
     assert "?missing=1&amp;workers=2" in body
+
+
+def test_an_invitee_without_an_account_signs_up_from_the_link_and_accepts(
+    client, employer_user, organization, django_capture_on_commit_callbacks
+):
+    import re
+
+    client.force_login(employer_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("filings:members"), {"email": "new@example.jp", "role": "staff"})
+    link = next(word for word in mail.outbox[-1].body.split() if "/employer/invitations/" in word)
+    path = link.split("testserver", 1)[-1]
+    client.logout()
+    assert f"/accounts/signup/?next={path.replace(':', '%3A')}" in client.get(path).content.decode()
+
+    response = client.post(
+        f"/accounts/signup/?next={path}",
+        {"email": "new@example.jp", "password1": "Kyoryoku-Kakunin-2026", "password2": "Kyoryoku-Kakunin-2026"},
+    )
+    code = re.search(r"^\s*([A-Z0-9]{4,8}(?:-[A-Z0-9]{4})?)\s*$", mail.outbox[-1].body, re.MULTILINE).group(1)
+    response = client.post(response.url, {"code": code})
+    assert response.url == path
+    response = client.post(path)
+    assert response.url == reverse("filings:dashboard")
+    membership = OrganizationMembership.objects.get(user__email="new@example.jp")
+    assert membership.organization == organization
+    assert membership.role == OrganizationRole.STAFF
+    assert client.get(reverse("filings:dashboard")).status_code == 200
