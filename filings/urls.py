@@ -29,5 +29,6 @@ urlpatterns = [
     path("confirmations/", views.confirmation_list_view, name="confirmation_list"),
     path("confirmations/new/", views.confirmation_create_view, name="confirmation_create"),
     path("confirmations/<int:pk>/", views.confirmation_detail_view, name="confirmation_detail"),
+    path("confirmations/<int:pk>/pdf/", views.confirmation_pdf_view, name="confirmation_pdf"),
     path("confirmations/<int:pk>/submit/", views.confirmation_submit_view, name="confirmation_submit"),
 ]

@@ -480,6 +480,19 @@ def confirmation_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+def confirmation_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The 協力確認書 as a PDF (the same document as the API's), to print or attach to an email."""
+    membership = membership_for(request)
+    confirmation = owned_or_404(Confirmation, membership, pk)
+    from ..pdf import render_confirmation_pdf
+
+    pdf = render_confirmation_pdf(selectors.confirmation_document(confirmation))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="confirmation-{confirmation.pk}.pdf"'
+    return response
+
+
+@login_required
 def confirmation_list_view(request: HttpRequest) -> HttpResponse:
     membership = membership_for(request)
     confirmations = (

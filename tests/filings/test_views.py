@@ -437,6 +437,7 @@ def test_only_the_representative_invites(client, organization, make_user, munici
         ("filings:application_add", "worker", "post"),
         ("filings:application_state", "application", "post"),
         ("filings:confirmation_detail", "confirmation", "get"),
+        ("filings:confirmation_pdf", "confirmation", "get"),
         ("filings:confirmation_submit", "confirmation", "post"),
     ],
 )
@@ -578,3 +579,12 @@ def test_an_invitee_without_an_account_signs_up_from_the_link_and_accepts(
     assert membership.organization == organization
     assert membership.role == OrganizationRole.STAFF
     assert client.get(reverse("filings:dashboard")).status_code == 200
+
+
+def test_the_confirmation_pdf_opens_in_the_browser(employer, hired, organization, employer_user):
+    confirmation = services.create_confirmation(organization=organization, actor=employer_user, municipality="132071")
+    body = employer.get(reverse("filings:confirmation_detail", args=[confirmation.pk])).content.decode()
+    assert reverse("filings:confirmation_pdf", args=[confirmation.pk]) in body
+    response = employer.get(reverse("filings:confirmation_pdf", args=[confirmation.pk]))
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
