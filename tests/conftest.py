@@ -171,13 +171,13 @@ def browser_login():
 
     def login(page, user: User, password: str, secret: str | None = None) -> None:
         page.goto(page.base_url + "/accounts/login/")
-        page.fill("input[name=login]", user.email)
-        page.fill("input[name=password]", password)
-        page.click("form button[type=submit]:not(.nav-link)")
+        page.fill("main input[name=login]", user.email)
+        page.fill("main input[name=password]", password)
+        page.click("main form button[type=submit]")
         if secret:
             page.wait_for_url("**/accounts/2fa/authenticate/**")
-            page.fill("input[name=code]", totp_now(secret))
-            page.click("form button[type=submit]:not(.nav-link)")
+            page.fill("main input[name=code]", totp_now(secret))
+            page.click("main form button[type=submit]")
         page.wait_for_load_state()
 
     return login
