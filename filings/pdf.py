@@ -137,8 +137,8 @@ PDF_FONT = "fonts/BIZUDGothic-Regular.ttf"
 def _printable_codepoints() -> frozenset[int]:
     from fontTools.ttLib import TTFont
 
-    path = finders.find(PDF_FONT)
-    if not path:
+    path = _static_file_path(PDF_FONT)
+    if path is None:
         raise FileNotFoundError(PDF_FONT)
     with TTFont(path, lazy=True) as font:
         return frozenset(font.getBestCmap())
@@ -187,21 +187,31 @@ def harfbuzz_subsetting_available() -> bool:
     return harfbuzz_subset is not None and bool(harfbuzz.hb_version_atleast(4, 1, 0))
 
 
+def _static_file_path(path: str) -> Path | None:
+    """Where the static file ``path`` (relative to STATIC_URL) is: the static directories, else STATIC_ROOT."""
+    found = finders.find(path)
+    if found:
+        return Path(found)
+    if settings.STATIC_ROOT:
+        root = Path(settings.STATIC_ROOT).resolve()
+        candidate = (root / path).resolve()
+        if candidate.is_relative_to(root) and candidate.is_file():
+            return candidate
+    return None
+
+
 def _static_file(path: str) -> tuple[bytes, str] | None:
     """Bytes and MIME type of the static file at ``path`` (relative to STATIC_URL), or None.
 
     Not cached: WeasyPrint asks for the stylesheet and the fonts once per thread (see ``_stylesheets``).
     """
-    found = finders.find(path)
-    if not found and settings.STATIC_ROOT:
-        candidate = Path(settings.STATIC_ROOT) / path
-        found = str(candidate) if candidate.is_file() else None
-    if not found:
+    found = _static_file_path(path)
+    if found is None:
         return None
-    mime_type = mimetypes.guess_type(found)[0] or "application/octet-stream"
-    if path.endswith(".ttf"):
+    mime_type = mimetypes.guess_type(found.name)[0] or "application/octet-stream"
+    if found.suffix == ".ttf":
         mime_type = "font/ttf"
-    return Path(found).read_bytes(), mime_type
+    return found.read_bytes(), mime_type
 
 
 def static_path_for(url: str) -> str | None:

@@ -437,6 +437,19 @@ def test_an_absolute_static_url_is_served_locally_too(settings):
         url_fetcher().fetch("https://cdn.example.jp/media/upload.pdf")
 
 
+def test_collected_static_files_are_served_when_the_sources_are_absent(settings, tmp_path):
+    # A deployment that ships only the collectstatic output (STATIC_ROOT) still renders.
+    source = Path(settings.BASE_DIR) / "static" / "css" / "pdf.css"
+    (tmp_path / "collected" / "css").mkdir(parents=True)
+    (tmp_path / "collected" / "css" / "pdf.css").write_bytes(source.read_bytes())
+    (tmp_path / "secret.txt").write_text("not static")
+    settings.STATICFILES_DIRS = []
+    settings.STATIC_ROOT = str(tmp_path / "collected")
+    assert b"@font-face" in url_fetcher().fetch("https://pdf.invalid/static/css/pdf.css").read()
+    with pytest.raises(ValueError, match="not a static file"):
+        url_fetcher().fetch("https://pdf.invalid/static/%2E%2E/secret.txt")
+
+
 # --- addressee_for -------------------------------------------------------------------------------------------
 
 
