@@ -47,7 +47,6 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import translation
-from django.utils.translation import gettext as _
 
 logger = logging.getLogger(__name__)
 
@@ -352,7 +351,7 @@ def render_confirmation_html(document: ConfirmationDocument, *, paginated: bool 
     with translation.override("ja"):
         return render_to_string(
             CONFIRMATION_TEMPLATE,
-            {"document": document, "paginated": paginated, "title": _("協力確認書")},
+            {"document": document, "paginated": paginated},
         )
 
 

@@ -382,10 +382,10 @@ def test_a_document_without_workplaces_still_renders(document, tmp_path):
 
 
 def test_render_to_pdf_returns_the_html_and_the_bytes(document):
-    html, data = render_to_pdf("pdf/confirmation.html", {"document": document, "title": "協力確認書"})
+    html, data = render_to_pdf("pdf/confirmation.html", {"document": document})
     assert data.startswith(b"%PDF-1.7")
     assert '<html lang="ja">' in html
-    assert "立川市長" in html
+    assert "<title>協力確認書（立川市長）</title>" in html
 
 
 def test_unprintable_characters():
