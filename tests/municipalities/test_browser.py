@@ -4,40 +4,19 @@ directory shows the change. The postal code fills in the address through the loo
 import pytest
 
 from municipalities.models import Municipality, MunicipalityStaff
-from tests.conftest import shot, totp_now
-
-
-@pytest.fixture
-def login_with_totp():
-    """``browser_login``, clicking the submit button of the page's own form.
-
-    The shared helper's selector also matches the header's language switch button, which comes
-    first on the page; until it is scoped to ``main`` this does the same steps within ``main``.
-    """
-
-    def login(page, user, password, secret):
-        page.goto(page.base_url + "/accounts/login/")
-        page.fill("main input[name=login]", user.email)
-        page.fill("main input[name=password]", password)
-        page.click("main form button[type=submit]")
-        page.wait_for_url("**/accounts/2fa/authenticate/**")
-        page.fill("main input[name=code]", totp_now(secret))
-        page.click("main form button[type=submit]")
-        page.wait_for_load_state()
-
-    return login
+from tests.conftest import shot
 
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_staff_member_updates_the_profile_and_the_directory_shows_it(
-    page, municipalities_loaded, make_user, password, enable_totp, login_with_totp
+    page, municipalities_loaded, make_user, password, enable_totp, browser_login
 ):
     user = make_user("tantou@city.tachikawa.example.jp", full_name="立川 一郎")
     MunicipalityStaff.objects.create(user=user, municipality=Municipality.objects.get(code="132021"))
     secret = enable_totp(user)
 
-    login_with_totp(page, user, password, secret)
+    browser_login(page, user, password, secret)
     page.wait_for_url("**/municipalities/dashboard/")
     assert "東京都立川市" in page.inner_text("h1")
     shot(page, "municipalities-dashboard")
@@ -76,11 +55,11 @@ def test_staff_member_updates_the_profile_and_the_directory_shows_it(
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_an_ambiguous_address_is_chosen_without_a_postal_code(
-    page, municipalities_loaded, make_user, password, enable_totp, login_with_totp
+    page, municipalities_loaded, make_user, password, enable_totp, browser_login
 ):
     user = make_user("tantou@city.fuchu.example.jp")
     MunicipalityStaff.objects.create(user=user, municipality=Municipality.objects.get(code="132063"))
-    login_with_totp(page, user, password, enable_totp(user))
+    browser_login(page, user, password, enable_totp(user))
     page.goto(page.base_url + "/municipalities/profile/")
     page.fill("input[name=address]", "府中市宮西町2-24")
     page.press("input[name=address]", "Tab")
