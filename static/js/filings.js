@@ -14,6 +14,12 @@
       return;
     }
     form.dataset.submitted = "1";
+    var busy = form.querySelector("[data-busy-message]");
+    if (busy) {
+      busy.textContent = busy.getAttribute("data-busy-message");
+      busy.classList.remove("d-none");
+      form.querySelectorAll(".spinner-border").forEach(function (el) { el.classList.remove("d-none"); });
+    }
     form.querySelectorAll("[data-once]").forEach(function (button) {
       button.classList.add("disabled");
       button.setAttribute("aria-disabled", "true");
