@@ -214,10 +214,11 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_in": str(_queue_dir),
         "data_folder_out": str(_queue_dir),
         "processed_folder": str(VAR_DIR / "celery" / "processed"),
+        "control_folder": str(VAR_DIR / "celery" / "control"),
         "store_processed": False,
     }
     # kombu expects the folders to exist; the worker, beat and web all start from these settings.
-    for _folder in (_queue_dir, VAR_DIR / "celery" / "processed"):
+    for _folder in (_queue_dir, VAR_DIR / "celery" / "processed", VAR_DIR / "celery" / "control"):
         _folder.mkdir(parents=True, exist_ok=True)
 # Task state that people see (progress bars) is kept in the database; results are not stored.
 CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND") or None
