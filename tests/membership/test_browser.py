@@ -5,7 +5,7 @@ from django.core import mail
 
 from membership.constants import JoinRequestStatus, MemberStatus
 from membership.models import JoinRequest, Member
-from tests.conftest import shot, totp_now
+from tests.conftest import shot
 
 from .factories import MemberFactory
 
@@ -15,32 +15,14 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 NAME = "一般社団法人 多摩ものづくり経済連合会"
 
 
-def login(page, user, password: str, secret: str | None = None) -> None:
-    """Sign in through the real login form (and the TOTP step).
-
-    The shared ``browser_login`` fixture clicks the first submit button of any form, which is now
-    the header's language switcher; this clicks the one in the page's main content.
-    """
-    page.goto(page.base_url + "/accounts/login/")
-    page.fill("input[name=login]", user.email)
-    page.fill("input[name=password]", password)
-    page.click("main form button[type=submit]")
-    if secret:
-        page.wait_for_url("**/accounts/2fa/authenticate/**")
-        page.fill("input[name=code]", totp_now(secret))
-        page.click("main form button[type=submit]")
-    page.wait_for_load_state()
-    assert "/accounts/login/" not in page.url
-
-
 @pytest.fixture
-def secretariat_page(browser, page, secretariat_user, password, enable_totp):
+def secretariat_page(browser, page, secretariat_user, password, enable_totp, browser_login):
     """A second browser window, signed in as the secretariat with its second factor."""
     context = browser.new_context(locale="ja-JP", viewport={"width": 1280, "height": 900})
     context.set_default_timeout(15_000)
     secretariat = context.new_page()
     secretariat.base_url = page.base_url
-    login(secretariat, secretariat_user, password, enable_totp(secretariat_user))
+    browser_login(secretariat, secretariat_user, password, enable_totp(secretariat_user))
     yield secretariat
     context.close()
 
@@ -53,9 +35,12 @@ def run_admin_action(page, url: str, pk: int, action: str) -> None:
     page.wait_for_load_state()
 
 
-def test_an_economic_organisation_joins_after_answering_the_secretariat(page, secretariat_page, make_user, password):
+def test_an_economic_organisation_joins_after_answering_the_secretariat(
+    page, secretariat_page, make_user, password, browser_login
+):
     applicant = make_user("rengokai@example.jp")
-    login(page, applicant, password)
+    browser_login(page, applicant, password)
+    assert "/accounts/login/" not in page.url
 
     # The applicant finds the council from the navigation and files the join request.
     page.goto(page.base_url + "/")
