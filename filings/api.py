@@ -39,11 +39,13 @@ from .serializers import (
     WorkerInputSerializer,
     WorkerPatchSerializer,
     WorkerSerializer,
+    WorkerSheetSerializer,
     WorkplaceInputSerializer,
     WorkplacePatchSerializer,
     WorkplaceSerializer,
     municipality_json,
     requirements_json,
+    worker_sheet_json,
 )
 
 ERRORS = inline_serializer(
@@ -294,6 +296,16 @@ class WorkerDetailView(EmployerAPIView):
         return Response(WorkerSerializer(self.get_worker(pk)).data)
 
 
+class WorkerSheetView(EmployerAPIView):
+    """What the visa application form (所属機関等作成用) asks about one worker's two municipalities."""
+
+    @extend_schema(operation_id="workers_sheet", responses={200: WorkerSheetSerializer, 404: NOT_FOUND})
+    def get(self, request: Request, pk: int) -> Response:
+        worker = get_object_or_404(Worker, organization=self.organization, pk=pk)
+        [readiness] = selectors.worker_readiness(self.organization, worker_ids=[worker.pk])
+        return Response(worker_sheet_json(readiness))
+
+
 # --- Applications -----------------------------------------------------------------------------------
 
 
@@ -413,6 +425,7 @@ workplace_list_view = WorkplaceListView.as_view()
 workplace_detail_view = WorkplaceDetailView.as_view()
 worker_list_view = WorkerListView.as_view()
 worker_detail_view = WorkerDetailView.as_view()
+worker_sheet_view = WorkerSheetView.as_view()
 application_list_view = ApplicationListView.as_view()
 application_detail_view = ApplicationDetailView.as_view()
 requirements_view = RequirementsView.as_view()

@@ -10,6 +10,7 @@ urlpatterns = [
     path("workplaces/<int:pk>", api.workplace_detail_view, name="api-workplace"),
     path("workers", api.worker_list_view, name="api-workers"),
     path("workers/<int:pk>", api.worker_detail_view, name="api-worker"),
+    path("workers/<int:pk>/sheet", api.worker_sheet_view, name="api-worker-sheet"),
     path("applications", api.application_list_view, name="api-applications"),
     path("applications/<int:pk>", api.application_detail_view, name="api-application"),
     path("requirements", api.requirements_view, name="api-requirements"),

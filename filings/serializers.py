@@ -311,3 +311,53 @@ class ConfirmationSerializer(serializers.ModelSerializer):
         path = reverse("api-confirmation-pdf", args=[obj.pk])
         request = self.context.get("request")
         return request.build_absolute_uri(path) if request is not None else path
+
+
+# --- Per worker: what the visa application form asks -------------------------------------------------
+
+
+class MunicipalityFilingSerializer(serializers.Serializer):
+    municipality = MunicipalitySerializer()
+    ward = WardSerializer(allow_null=True)
+    submitted = serializers.BooleanField(help_text=_("現在有効な協力確認書を提出済みか"))
+    submitted_on = serializers.DateField(allow_null=True)
+    method = serializers.CharField(allow_blank=True)
+    confirmation = serializers.IntegerField(allow_null=True)
+    due_date = serializers.DateField(allow_null=True)
+
+
+class WorkerSheetSerializer(serializers.Serializer):
+    worker = RefSerializer()
+    status = serializers.CharField()
+    needs_confirmation = serializers.BooleanField(help_text=_("入国予定・就労中の人のみ協力確認書が必要"))
+    ready = serializers.BooleanField()
+    workplace = MunicipalityFilingSerializer(allow_null=True, help_text=_("勤務地(事業所の所在地)の市区町村"))
+    residence = MunicipalityFilingSerializer(help_text=_("住居地の市区町村"))
+    missing = serializers.ListField(child=serializers.CharField())
+
+
+def _filing_json(item) -> dict | None:
+    if item is None:
+        return None
+    return {
+        "municipality": municipality_json(item.municipality),
+        "ward": ward_json(item.ward),
+        "submitted": item.submitted,
+        "submitted_on": item.submitted_on.isoformat() if item.submitted_on else None,
+        "method": item.method,
+        "confirmation": item.confirmation_id,
+        "due_date": item.due_date.isoformat() if item.due_date else None,
+    }
+
+
+def worker_sheet_json(readiness) -> dict:
+    """A ``selectors.WorkerReadiness`` as the API answers it."""
+    return {
+        "worker": {"id": readiness.worker.id, "name": readiness.worker.name},
+        "status": readiness.status,
+        "needs_confirmation": readiness.connects,
+        "ready": readiness.ready,
+        "workplace": _filing_json(readiness.workplace_municipality),
+        "residence": _filing_json(readiness.residence_municipality),
+        "missing": readiness.missing,
+    }

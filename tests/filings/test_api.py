@@ -265,6 +265,7 @@ def test_another_organisations_objects_are_404(api_client, other_client, worker)
         ("patch", f"/api/v1/workplaces/{workplace_id}", {"name": "乗っ取り"}),
         ("get", f"/api/v1/workers/{worker['id']}", None),
         ("patch", f"/api/v1/workers/{worker['id']}", {"status": "left"}),
+        ("get", f"/api/v1/workers/{worker['id']}/sheet", None),
         ("get", f"/api/v1/applications/{application['id']}", None),
         ("post", "/api/v1/applications", {"worker": worker["id"], "kind": "coe", "planned_date": "2026-12-20"}),
         ("get", f"/api/v1/confirmations/{confirmation['id']}", None),
@@ -325,3 +326,18 @@ def test_a_rename_after_submission_makes_the_municipality_missing_again_with_why
         "2026年11月24日 に提出した協力確認書の後に、事業所の名称が「立川工場」から「立川第一工場」に変わりました。"
     )
     assert report["covered"] == []
+
+
+def test_worker_sheet_answers_the_visa_form(api_client, worker):
+    confirmation = api_client.post("/api/v1/confirmations", {"municipality_code": "132021"}, format="json").json()
+    body = {"method": "counter", "submitted_on": "2026-11-24"}
+    api_client.post(f"/api/v1/confirmations/{confirmation['id']}/submit", body, format="json")
+    sheet = api_client.get(f"/api/v1/workers/{worker['id']}/sheet").json()
+    assert sheet["needs_confirmation"] is True
+    assert sheet["ready"] is False
+    assert sheet["workplace"]["municipality"]["code"] == "132021"
+    assert (sheet["workplace"]["submitted"], sheet["workplace"]["submitted_on"]) == (True, "2026-11-24")
+    assert sheet["workplace"]["method"] == "counter"
+    assert sheet["residence"]["municipality"]["code"] == "132071"
+    assert sheet["residence"]["submitted"] is False
+    assert sheet["missing"] == ["住居地の昭島市 に協力確認書を提出していません。"]
