@@ -307,7 +307,7 @@ def test_export_as_csv_with_bom_and_as_xlsx(employer, organization):
 # --- Access ---------------------------------------------------------------------------------
 
 
-def test_another_organisations_upload_is_404(employer, client, make_user, municipalities):
+def test_another_organisations_upload_is_404(employer, client, make_user, municipalities, employer_user):
     response = _upload(employer, _fixture("roster_cp932.csv"))
     preview_url = response.url
     other = make_user("other@example.jp")
@@ -317,6 +317,10 @@ def test_another_organisations_upload_is_404(employer, client, make_user, munici
     client.force_login(other)
     assert client.get(preview_url).status_code == 404
     assert client.post(preview_url, {"action": "import"}).status_code == 404
+    assert client.post(preview_url, {"action": "discard"}).status_code == 404
+    assert client.post(preview_url + "discard/").status_code == 404
+    client.force_login(employer_user)
+    assert client.get(preview_url).status_code == 200  # still there for its owner
 
 
 def test_a_viewer_cannot_import(client, organization, make_user, municipalities):

@@ -588,3 +588,32 @@ def test_the_confirmation_pdf_opens_in_the_browser(employer, hired, organization
     response = employer.get(reverse("filings:confirmation_pdf", args=[confirmation.pk]))
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/employer/",
+        "/employer/start/",
+        "/employer/organization/",
+        "/employer/members/",
+        "/employer/workplaces/",
+        "/employer/workplaces/new/",
+        "/employer/workplaces/1/edit/",
+        "/employer/workers/",
+        "/employer/workers/new/",
+        "/employer/workers/1/",
+        "/employer/workers/1/edit/",
+        "/employer/workers/1/sheet/",
+        "/employer/workers/import/",
+        "/employer/workers/import/template.csv",
+        "/employer/workers/export.csv",
+        "/employer/confirmations/",
+        "/employer/confirmations/1/",
+        "/employer/confirmations/1/pdf/",
+    ],
+)
+def test_anonymous_visitors_are_sent_to_sign_in(client, path):
+    response = client.get(path)
+    assert response.status_code == 302
+    assert response.url.startswith("/accounts/login/")
