@@ -8,6 +8,7 @@ then read and checked again, and ``services.import_workers`` writes every row in
 
 from __future__ import annotations
 
+import datetime
 import json
 import re
 import uuid
@@ -45,6 +46,9 @@ from .common import error_message, membership_for, require_submitter
 PREVIEW_OK_ROWS_SHOWN = 100
 PREVIEW_ERROR_ROWS_SHOWN = 1000
 PROGRESS_TTL = 30 * 60
+IMPORT_LOCK_TTL = 15 * 60
+#: Uploads left unconfirmed are removed when the organisation uploads again after this long.
+UPLOAD_MAX_AGE = datetime.timedelta(days=1)
 _ID = re.compile(r"^[0-9a-f]{32}$")
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -184,6 +188,23 @@ def _discard(organization_id: int, upload_id: str) -> None:
             default_storage.delete(path)
 
 
+def _remove_old_uploads(organization_id: int) -> None:
+    """Previews never confirmed nor discarded are kept a day, then removed at the next upload."""
+    folder = f"roster-imports/{organization_id}"
+    try:
+        _dirs, files = default_storage.listdir(folder)
+    except FileNotFoundError:
+        return
+    cutoff = timezone.now() - UPLOAD_MAX_AGE
+    for name in files:
+        path = f"{folder}/{name}"
+        try:
+            if default_storage.get_modified_time(path) < cutoff:
+                default_storage.delete(path)
+        except (FileNotFoundError, NotImplementedError):
+            continue
+
+
 @login_required
 def roster_import_view(request: HttpRequest) -> HttpResponse:
     """The upload form (GET); the upload is stored and checked, then the preview is shown (POST)."""
@@ -207,6 +228,7 @@ def roster_import_view(request: HttpRequest) -> HttpResponse:
             except RosterFileError as exc:
                 form.add_error("file", str(exc))
             else:
+                _remove_old_uploads(organization.pk)
                 upload_id = uuid.uuid4().hex
                 suffix = ".xlsx" if upload.name.lower().endswith(".xlsx") else ".csv"
                 default_storage.save(_upload_path(organization.pk, upload_id, suffix), ContentFile(data))
@@ -251,6 +273,12 @@ def roster_preview_view(request: HttpRequest, upload_id: str) -> HttpResponse:
             messages.error(request, _("エラーのある行があるため取り込めません。どの行も登録していません。"))
             return redirect("filings:roster_preview", upload_id=upload_id)
         rows = [services.WorkerRow(line=row.line, **row.data) for row in checked.rows]
+        # A second click (or a second tab) while the first import runs must not import twice: the
+        # check above ran outside the import's transaction and cannot see rows not yet committed.
+        lock = f"filings:roster-import-lock:{organization.pk}:{upload_id}"
+        if not cache.add(lock, 1, IMPORT_LOCK_TTL):
+            messages.info(request, _("この名簿は登録の処理中です。しばらくしてから一覧をご確認ください。"))
+            return redirect("filings:worker_list")
         try:
             workers = services.import_workers(organization=organization, actor=request.user, rows=rows)
         except services.WorkerImportError as exc:
@@ -272,6 +300,8 @@ def roster_preview_view(request: HttpRequest, upload_id: str) -> HttpResponse:
         except services.FilingError as exc:
             messages.error(request, error_message(exc))
             return redirect("filings:roster_preview", upload_id=upload_id)
+        finally:
+            cache.delete(lock)
         _discard(organization.pk, upload_id)
         messages.success(request, _("%(count)d 名を登録しました。") % {"count": len(workers)})
         return redirect("filings:worker_list")

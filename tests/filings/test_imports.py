@@ -331,3 +331,30 @@ def test_a_viewer_cannot_import(client, organization, make_user, municipalities)
         client.post(reverse("filings:roster_import"), {"file": SimpleUploadedFile("r.csv", b"x")}).status_code == 403
     )
     assert client.get(reverse("filings:roster_export", args=["csv"])).status_code == 200
+
+
+def test_a_second_confirmation_while_the_first_runs_imports_nothing_more(employer, organization):
+    response = _upload(employer, _fixture("roster_cp932.csv"))
+    upload_id = response.url.rstrip("/").rsplit("/", 1)[-1]
+    # The first confirmation holds the lock while it writes; a second one arriving meanwhile:
+    cache.add(f"filings:roster-import-lock:{organization.pk}:{upload_id}", 1)
+    second = employer.post(response.url, {"action": "import"})
+    assert second.url == reverse("filings:worker_list")
+    assert not Worker.objects.filter(organization=organization).exists()
+    cache.delete(f"filings:roster-import-lock:{organization.pk}:{upload_id}")
+    employer.post(response.url, {"action": "import"})
+    assert Worker.objects.filter(organization=organization).count() == 2
+
+
+def test_old_unconfirmed_uploads_are_removed_at_the_next_upload(employer, organization):
+    import os
+
+    from django.core.files.storage import default_storage
+
+    first = _upload(employer, _fixture("roster_cp932.csv"))
+    upload_id = first.url.rstrip("/").rsplit("/", 1)[-1]
+    old = time.time() - 2 * 86400
+    for suffix in (".csv", ".json"):
+        os.utime(default_storage.path(f"roster-imports/{organization.pk}/{upload_id}{suffix}"), (old, old))
+    _upload(employer, _fixture("roster_cp932.csv"))
+    assert employer.get(first.url).status_code == 404
