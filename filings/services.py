@@ -378,6 +378,10 @@ def _own_workplace(organization: Organization, workplace: Workplace | int | None
     )
     if found is None:
         raise FilingError(_("勤務する事業所を選んでください。"), field="workplace")
+    if found.closed_on is not None:
+        raise FilingError(
+            _("閉鎖した事業所「%(name)s」には配属できません。") % {"name": found.name}, field="workplace"
+        )
     return found
 
 
@@ -878,6 +882,10 @@ def _check_import_row(row: WorkerRow, workplaces: dict[int, Workplace], cache: d
     workplace = workplaces.get(workplace_id)
     if workplace is None:
         raise FilingError(_("勤務する事業所を選んでください。"), field="workplace")
+    if workplace.closed_on is not None:
+        raise FilingError(
+            _("閉鎖した事業所「%(name)s」には配属できません。") % {"name": workplace.name}, field="workplace"
+        )
     expiry = _parse_date(row.residence_card_expiry, "residence_card_expiry") if row.residence_card_expiry else None
     kind = row.application_kind or ""
     planned = None

@@ -584,3 +584,22 @@ def test_import_workers_uses_a_residence_resolved_beforehand(
     assert WorkerResidence.objects.count() == 30
     assert AuditLog.objects.filter(action="filings.worker.created").count() == 30
     assert codes(selectors.requirements_for(organization, today=TODAY).missing) == ["132021", "141003"]
+
+
+def test_nobody_is_assigned_to_a_closed_workplace(organization, actor, tachikawa):
+    worker = add_worker(organization, actor, tachikawa)
+    closed = services.create_workplace(
+        organization=organization, actor=actor, name="旧工場", postal_code="206-0011", address="東京都多摩市関戸1-1-1"
+    )
+    services.update_workplace(workplace=closed, actor=actor, closed_on="2026-10-31")
+    assert closed.versions.last().change == WorkplaceVersion.Change.CLOSED
+    with pytest.raises(FilingError) as error:
+        services.update_worker(worker=worker, actor=actor, workplace=closed)
+    assert error.value.field == "workplace"
+    with pytest.raises(FilingError):
+        add_worker(organization, actor, closed, name="B")
+    rows = [WorkerRow("C", "ベトナム", closed.pk, "190-0012", "東京都立川市曙町1-1", line=2)]
+    with pytest.raises(WorkerImportError):
+        services.import_workers(organization=organization, actor=actor, rows=rows)
+    worker.refresh_from_db()
+    assert worker.workplace == tachikawa
