@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from accounts.emails import render_email
 from membership.models import ChangeNotification
@@ -16,7 +17,9 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def english_client(client, settings):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
+    yield client
+    # The locale middleware leaves the request's language active in this thread: give Japanese back.
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 def test_the_pages_render_in_english(english_client):
