@@ -207,15 +207,30 @@ def test_discarding_a_preview_deletes_the_upload(employer, organization):
 # --- Large files ----------------------------------------------------------------------------
 
 
-def test_a_10000_row_file_is_checked_with_progress_and_one_bad_row_stops_it(employer, organization):
+def _big_roster_lines(rows: int = 10_000) -> list[str]:
     lines = [HEADER]
-    for number in range(10_000):
+    for number in range(rows):
         postal, address = (
             ("196-0015", f"東京都昭島市昭和町1-{number // 100}-{number % 100}")
             if number % 2
             else ("190-0012", f"東京都立川市曙町2-{number // 100}-{number % 100}")
         )
         lines.append(f"WORKER {number:05d},ベトナム,立川工場,{postal},{address},,就労中,,,")
+    return lines
+
+
+def test_a_10000_row_file_is_imported_in_one_go(employer, organization):
+    data = ("\r\n".join(_big_roster_lines()) + "\r\n").encode("cp932")
+    response = _upload(employer, data)
+    assert 'id="preview-ok"' in employer.get(response.url).content.decode()
+    confirm = employer.post(response.url, {"action": "import"})
+    assert confirm.url == reverse("filings:worker_list")
+    assert Worker.objects.filter(organization=organization).count() == 10_000
+    assert Worker.objects.filter(organization=organization, residence_municipality__code="132071").count() == 5_000
+
+
+def test_a_10000_row_file_is_checked_with_progress_and_one_bad_row_stops_it(employer, organization):
+    lines = _big_roster_lines()
     lines[9_000] = lines[9_000].replace("就労中,,", "就労中,2027/13/01,")  # one bad date, line 9,001
     data = ("\r\n".join(lines) + "\r\n").encode("cp932")
     started = time.monotonic()
