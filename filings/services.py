@@ -235,7 +235,8 @@ def create_workplace(
 ) -> Workplace:
     """Register a workplace; its municipality comes from the postal code and address.
 
-    Writes the workplace, its first ``WorkplaceVersion`` and ``filings.workplace.created``.
+    Writes the workplace, its first ``WorkplaceVersion`` and ``filings.workplace.created``. The
+    same open workplace (name, postal code, address) again returns the existing one.
 
     :raises FilingPermissionError: the actor is not the representative or staff.
     :raises FilingError: a missing name or address.
@@ -247,6 +248,12 @@ def create_workplace(
     postal_code = normalize_postal_code(postal_code)
     found = _resolve(postal_code=postal_code, address=address, municipality_code=municipality_code)
     municipality = _filing_municipality(found.municipality)
+    # A double submit: the same open workplace again is the one already registered.
+    existing = Workplace.objects.filter(
+        organization=organization, name=name, address=address, postal_code=postal_code, closed_on__isnull=True
+    ).first()
+    if existing is not None:
+        return existing
     workplace = Workplace.objects.create(
         organization=organization,
         name=name,
@@ -403,7 +410,8 @@ def create_worker(
     """Register a worker, ``incoming`` (application planned, not yet in Japan) or ``active``.
 
     Writes the worker, the first assignment, residence and status rows and
-    ``filings.worker.created``.
+    ``filings.worker.created``. The very same worker again (name, nationality, workplace,
+    residence and status) returns the existing one: a double submit registers one person.
 
     :raises FilingPermissionError: the actor is not the representative or staff.
     :raises FilingError: missing name or nationality, a workplace of another organisation, a
@@ -423,6 +431,19 @@ def create_worker(
     postal_code = normalize_postal_code(residence_postal_code)
     found = _resolve(postal_code=postal_code, address=address, municipality_code=residence_municipality_code)
     municipality = _filing_municipality(found.municipality)
+    # A double submit: the very same person, workplace and address again is the worker already
+    # registered (two people of the same name are still possible with any other difference).
+    existing = Worker.objects.filter(
+        organization=organization,
+        name=name,
+        nationality=nationality,
+        workplace=workplace,
+        residence_address=address,
+        residence_postal_code=postal_code,
+        status=status,
+    ).first()
+    if existing is not None:
+        return existing
     since = effective_on or _today()
     worker = Worker.objects.create(
         organization=organization,

@@ -603,3 +603,17 @@ def test_nobody_is_assigned_to_a_closed_workplace(organization, actor, tachikawa
         services.import_workers(organization=organization, actor=actor, rows=rows)
     worker.refresh_from_db()
     assert worker.workplace == tachikawa
+
+
+def test_a_double_submit_registers_one_workplace_and_one_worker(organization, actor, tachikawa):
+    again = services.create_workplace(
+        organization=organization, actor=actor, name="立川工場", postal_code="1900012", address="東京都立川市曙町2-1-1"
+    )
+    assert again == tachikawa
+    first = add_worker(organization, actor, tachikawa)
+    assert add_worker(organization, actor, tachikawa) == first
+    namesake = add_worker(organization, actor, tachikawa, address="東京都昭島市昭和町2-2-2")
+    assert namesake != first
+    assert Workplace.objects.count() == 1
+    assert Worker.objects.count() == 2
+    assert AuditLog.objects.filter(action="filings.worker.created").count() == 2
