@@ -1,6 +1,7 @@
 """The requirement rules (DOMAIN.md §2) on plain facts: no database, table-driven."""
 
 import datetime
+from pathlib import Path
 
 import pytest
 
@@ -396,3 +397,13 @@ def test_evaluation_is_deterministic():
 def test_connected_municipalities():
     situation = Situation(EMPLOYER, (W1,), (person(1, 1, AKISHIMA), person(2, 1, TAMA, "cancelled")), (), TODAY)
     assert rules.connected_municipalities(situation) == [TACHIKAWA, AKISHIMA]
+
+
+def test_the_rules_module_imports_nothing_of_django():
+    import subprocess
+    import sys
+
+    code = "import sys, filings.rules; print(sorted(m for m in sys.modules if m.split('.')[0] == 'django'))"
+    root = Path(rules.__file__).resolve().parent.parent
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root).stdout
+    assert out.strip() == "[]"
