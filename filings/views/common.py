@@ -7,7 +7,7 @@ import datetime
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.db.models import Model
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -28,15 +28,19 @@ def require_submitter(membership: OrganizationMembership) -> None:
         raise PermissionDenied
 
 
-def owned_or_404(model: type[Model], membership: OrganizationMembership, pk: int, **lookups) -> Model:
+#: How each record reaches its organisation.
+_ORGANIZATION_PATH = {
+    "Workplace": "organization",
+    "Worker": "organization",
+    "Confirmation": "organization",
+    "VisaApplication": "worker__organization",
+}
+
+
+def owned_or_404(model: type[Model], membership: OrganizationMembership, pk: int) -> Model:
     """The object if it belongs to the acting organisation; another organisation's id is 404."""
-    if model.__name__ in {"Worker", "Workplace", "Confirmation"}:
-        lookups["organization"] = membership.organization
-    elif model.__name__ == "VisaApplication":
-        lookups["worker__organization"] = membership.organization
-    else:  # pragma: no cover - a programming error, not a user's
-        raise Http404
-    return get_object_or_404(model, pk=pk, **lookups)
+    path = _ORGANIZATION_PATH[model.__name__]
+    return get_object_or_404(model, pk=pk, **{path: membership.organization})
 
 
 def today() -> datetime.date:
