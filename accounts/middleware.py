@@ -25,9 +25,17 @@ class PortalLocaleMiddleware:
             language = translation.get_language_from_request(request)
         if language not in self.supported:
             language = settings.LANGUAGE_CODE
+        previous = translation.get_language()
         translation.activate(language)
         request.LANGUAGE_CODE = language
-        response = self.get_response(request)
+        try:
+            response = self.get_response(request)
+        finally:
+            # The thread serves other requests next (and tests share it): leave no language behind.
+            if previous:
+                translation.activate(previous)
+            else:
+                translation.deactivate()
         response.headers.setdefault("Content-Language", language)
         patch = response.headers.get("Vary", "")
         if "Accept-Language" not in patch and request.path.startswith("/api/"):

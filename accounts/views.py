@@ -70,7 +70,7 @@ def language_view(request: HttpRequest) -> HttpResponse:
     response = set_language(request)
     language = request.POST.get("language")
     if request.method == "POST" and request.user.is_authenticated and language in {"ja", "en"}:
-        type(request.user).objects.filter(pk=request.user.pk).update(language=language)
+        request.user._meta.model.objects.filter(pk=request.user.pk).update(language=language)
     return response
 
 

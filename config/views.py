@@ -39,6 +39,9 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
     if choices == 1 and secretariat:
         return redirect(reverse("admin:index"))
     if choices == 0:
+        # Someone who came to join the council, not to file confirmations, follows their requests.
+        if user.join_requests.exists() or user.council_memberships.exists():
+            return redirect("membership:mine")
         return redirect("filings:onboarding")
     return render(
         request,

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 from .env import env_bool, env_int, env_list, env_str
@@ -235,6 +236,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # into its tables when beat starts, where the secretariat can see and adjust it in the admin.
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "relay-queued-tasks": {"task": "accounts.tasks.relay_queued_tasks", "schedule": 60.0},
+    "membership-apply-due-change-notifications": {
+        "task": "membership.apply_due_change_notifications",
+        "schedule": crontab(hour=0, minute=5),
+    },
 }
 # A web request must not hang on a broker that is down: fail fast, the outbox keeps the work.
 CELERY_BROKER_CONNECTION_TIMEOUT = 2

@@ -23,3 +23,20 @@ def test_health_check_answers_without_a_known_host(client):
     response = client.get("/healthz", HTTP_HOST="10.0.0.5:8000")
     assert response.status_code == 200
     assert response.content == b"ok"
+
+
+@pytest.mark.django_db
+def test_a_signed_in_user_can_switch_to_english_and_the_choice_is_kept(client, employer_user):
+    client.force_login(employer_user)
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert response.status_code == 302
+    employer_user.refresh_from_db()
+    assert employer_user.language == "en"
+
+
+def test_the_language_of_one_request_does_not_leak_into_the_next(client):
+    from django.utils import translation
+
+    client.cookies["django_language"] = "en"
+    client.get("/")
+    assert translation.get_language() != "en"

@@ -49,3 +49,17 @@ def test_the_secretariat_group_gets_the_council_permissions(secretariat_user):
     assert secretariat_user.has_perm("accounts.view_auditlog")
     assert not secretariat_user.has_perm("accounts.change_auditlog")
     assert not secretariat_user.has_perm("accounts.delete_auditlog")
+
+
+def test_a_council_applicant_without_an_organisation_is_led_to_their_requests(client, make_user):
+    from membership.services import save_join_request_draft
+
+    applicant = make_user("applicant@example.jp")
+    save_join_request_draft(acting_user=applicant, data={"name": "関東機械工業会"})
+    client.force_login(applicant)
+    assert client.get("/dashboard/").url == "/membership/mine/"
+
+
+def test_a_new_user_without_any_role_is_led_to_register_the_organisation(client, make_user):
+    client.force_login(make_user("new@example.jp"))
+    assert client.get("/dashboard/").url == "/employer/start/"
