@@ -155,6 +155,12 @@ def test_a_roster_is_uploaded_with_progress_previewed_and_imported(page, employe
     page.goto(page.base_url + "/employer/workers/import/")
     fixtures = Path(__file__).parent / "fixtures"
 
+    # An empty file: the form says so, in Japanese, on the same page.
+    page.set_input_files("input[name=file]", str(fixtures / "roster_header_only.csv"))
+    page.click("#roster-form button[type=submit]")
+    page.wait_for_selector("text=データの行がありません")
+    assert page.locator("#roster-form").count() == 1
+
     # A file with errors: the preview names the row, nothing is written.
     page.set_input_files("input[name=file]", str(fixtures / "roster_one_bad_row.csv"))
     page.click("#roster-form button[type=submit]")
