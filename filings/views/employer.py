@@ -58,7 +58,7 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
     # Missing municipalities keep the rules' order (by due date); both lists are paged like the workers.
     missing_page = paginate(request, report.missing, per_page=MUNICIPALITY_PAGE_SIZE, param="missing")
     covered_page = paginate(request, report.covered, per_page=MUNICIPALITY_PAGE_SIZE, param="covered")
-    timeline = selectors.staleness_timeline(organization)
+    timeline = paginate(request, selectors.staleness_timeline(organization), per_page=20, param="timeline")
     has_workplaces = Workplace.objects.filter(organization=organization).exists()
     return render(
         request,
@@ -71,7 +71,7 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
             "covered": covered_page,
             "worker_page": worker_page,
             "readiness": readiness,
-            "timeline": list(timeline)[:50],
+            "timeline": timeline,
             "has_workplaces": has_workplaces,
             "today": on,
         },
