@@ -7,10 +7,10 @@ continuation pages, which are then all numbered ``x / y`` and headed 協力確�
 
 How the output is made the same on every machine:
 
-- the font is the bundled BIZ UD Gothic, regular and bold (``static/fonts/``, SIL OFL), declared with
-  ``@font-face`` in ``static/css/pdf.css`` under a family name of our own, so an installed system font of
-  the same name is never picked instead (BIZ UD Mincho is bundled too but not used: a third face costs
-  about a tenth more time per document);
+- the font is the bundled BIZ UD Gothic Regular (``static/fonts/``, SIL OFL), declared with ``@font-face``
+  in ``static/css/pdf.css`` under a family name of our own, so an installed system font of the same name is
+  never picked instead. It is the only face used: each further face (the bold, or BIZ UD Mincho, both
+  bundled) is subset and compressed for every document and costs about 6 ms more per PDF;
 - every font is embedded and subset; WeasyPrint subsets with HarfBuzz when ``libharfbuzz-subset`` is present
   (see :func:`harfbuzz_subsetting_available`; without it WeasyPrint falls back to fontTools, which is
   several times slower);
@@ -128,7 +128,7 @@ def addressee_for(name: str, kind: str) -> str:
 
 # --- What the font can print --------------------------------------------------------------------------
 
-#: The bundled face every field is printed in (static/css/pdf.css); the bold face has the same characters.
+#: The bundled face everything is printed in (static/css/pdf.css).
 PDF_FONT = "fonts/BIZUDGothic-Regular.ttf"
 
 
