@@ -2,7 +2,8 @@
 
 The layout is the Immigration Services Agency's 参考様式 (A4, no seal box, no worker list): the addressee
 (``立川市長 殿``) top left, the 令和 date top right, the title, the confirmation sentence and items ① to ⑤.
-The ordinary document (up to about ten workplaces) is one page; a longer list of workplaces flows onto
+The ordinary document is one page (18 workplaces on one line each fit, and 10 with long names and
+two-line addresses); a longer list of workplaces flows onto
 continuation pages, which are then all numbered ``x / y`` and headed 協力確認書（続き）.
 
 How the output is made the same on every machine:
@@ -12,8 +13,8 @@ How the output is made the same on every machine:
   never picked instead. It is the only face used: each further face (the bold, or BIZ UD Mincho, both
   bundled) is subset and compressed for every document and costs about 6 ms more per PDF;
 - every font is embedded and subset; WeasyPrint subsets with HarfBuzz when ``libharfbuzz-subset`` is present
-  (see :func:`harfbuzz_subsetting_available`; without it WeasyPrint falls back to fontTools, which is
-  several times slower);
+  (see :func:`harfbuzz_subsetting_available`; without it WeasyPrint falls back to fontTools, slower and
+  deprecated);
 - a character the font lacks (𠮷, emoji) would print as an empty box or in some system font: forms can
   refuse it up front with :func:`unprintable_characters`, and rendering logs a warning;
 - resources are fetched by :class:`StaticFilesFetcher`, which serves ``STATIC_URL`` paths from the
