@@ -3,8 +3,8 @@
 The layout is the Immigration Services Agency's 参考様式 (A4, no seal box, no worker list): the addressee
 (``立川市長 殿``) top left, the 令和 date top right, the title, the confirmation sentence and items ① to ⑤.
 The ordinary document is one page (18 workplaces on one line each fit, and 10 with long names and
-two-line addresses); a longer list of workplaces flows onto
-continuation pages, which are then all numbered ``x / y`` and headed 協力確認書（続き）.
+two-line addresses); a longer list of workplaces flows onto continuation pages, which are then all
+numbered ``x / y`` and headed 協力確認書（続き）.
 
 How the output is made the same on every machine:
 
