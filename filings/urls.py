@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -31,4 +31,7 @@ urlpatterns = [
     path("confirmations/<int:pk>/", views.confirmation_detail_view, name="confirmation_detail"),
     path("confirmations/<int:pk>/pdf/", views.confirmation_pdf_view, name="confirmation_pdf"),
     path("confirmations/<int:pk>/submit/", views.confirmation_submit_view, name="confirmation_submit"),
+    # The municipality inbox and the reminders have URL modules of their own.
+    path("", include("filings.inbox_urls")),
+    path("", include("filings.reminder_urls")),
 ]

@@ -9,13 +9,24 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .constants import (
+from ..constants import (
     ApplicationKind,
     ApplicationState,
     ConfirmationStatus,
     SubmissionMethod,
     WorkerStatus,
 )
+
+__all__ = [
+    "Confirmation",
+    "VisaApplication",
+    "Worker",
+    "WorkerAssignment",
+    "WorkerResidence",
+    "WorkerStatusChange",
+    "Workplace",
+    "WorkplaceVersion",
+]
 
 
 class Workplace(models.Model):

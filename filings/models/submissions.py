@@ -1,0 +1,3 @@
+"""Submitted confirmations: frozen PDFs, receipts, proof of other channels, the inbox's records."""
+
+__all__: list[str] = []

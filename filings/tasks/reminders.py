@@ -1,0 +1,3 @@
+"""Tasks for reminders before visa applications."""
+
+__all__: list[str] = []
