@@ -274,6 +274,9 @@ class Confirmation(models.Model):
     acknowledged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    acknowledgement_note = models.TextField(_("市区町村からの連絡事項"), blank=True)
+    #: Employer name, 法人番号, workplaces and 受付番号 in one lower-cased string for the inbox search.
+    search_text = models.TextField(_("検索用テキスト"), blank=True, editable=False)
 
     class Meta:
         verbose_name = _("協力確認書")
@@ -282,6 +285,7 @@ class Confirmation(models.Model):
         indexes = [
             models.Index(fields=["organization", "status", "municipality"]),
             models.Index(fields=["municipality", "status", "-submitted_on"]),
+            models.Index(fields=["municipality", "status", "-submitted_at", "-id"], name="confirmation_inbox_idx"),
         ]
         constraints = [
             models.CheckConstraint(
