@@ -2,23 +2,17 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core import signing
 from django.core.exceptions import PermissionDenied
-from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts import services as account_services
-from accounts.audit import log_action
 from accounts.constants import OrganizationRole
-from accounts.models import Organization, OrganizationMembership, User
+from accounts.models import Organization, OrganizationMembership
 from accounts.roles import organization_memberships, set_acting_as
 
 from .. import services
@@ -26,8 +20,6 @@ from ..forms import InvitationForm, OrganizationForm
 from .common import error_message, membership_for, require_submitter
 
 #: Invitations are signed tokens, valid for a week; nothing is stored until one is accepted.
-INVITATION_SALT = "filings.invitation"
-INVITATION_MAX_AGE = 7 * 24 * 3600
 
 
 @login_required
@@ -79,22 +71,6 @@ def organization_edit_view(request: HttpRequest) -> HttpResponse:
 # --- Staff invitations ----------------------------------------------------------------------
 
 
-def make_invitation_token(*, organization: Organization, email: str, role: str, invited_by: User) -> str:
-    return signing.dumps(
-        {"o": organization.pk, "e": email.lower(), "r": role, "b": invited_by.pk}, salt=INVITATION_SALT
-    )
-
-
-def read_invitation_token(token: str) -> dict | None:
-    try:
-        data = signing.loads(token, salt=INVITATION_SALT, max_age=INVITATION_MAX_AGE)
-    except signing.BadSignature:  # also SignatureExpired
-        return None
-    if not isinstance(data, dict) or data.get("r") not in OrganizationRole.values:
-        return None
-    return data
-
-
 @login_required
 def members_view(request: HttpRequest) -> HttpResponse:
     """The organisation's users; the representative invites staff by email."""
@@ -110,11 +86,13 @@ def members_view(request: HttpRequest) -> HttpResponse:
             if OrganizationMembership.objects.filter(organization=membership.organization, user__email=email).exists():
                 messages.info(request, _("%(email)s は既にこの所属機関の利用者です。") % {"email": email})
                 return redirect("filings:members")
-            token = make_invitation_token(
+            token = account_services.make_invitation_token(
                 organization=membership.organization, email=email, role=role, invited_by=request.user
             )
             url = request.build_absolute_uri(reverse("filings:invitation_accept", args=[token]))
-            _send_invitation(membership.organization, email, role, url, request.user)
+            account_services.invite_to_organization(
+                organization=membership.organization, email=email, role=role, inviter=request.user, accept_url=url
+            )
             messages.success(
                 request, _("%(email)s に招待メールを送りました(有効期限は7日間です)。") % {"email": email}
             )
@@ -131,34 +109,9 @@ def members_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _send_invitation(organization: Organization, email: str, role: str, url: str, inviter: User) -> None:
-    context = {
-        "organization": organization,
-        "role_label": OrganizationRole(role).label,
-        "url": url,
-        "inviter": inviter,
-        "days": INVITATION_MAX_AGE // 86400,
-    }
-    subject = render_to_string("filings/emails/invitation.subject.txt", context).strip()
-    body = render_to_string("filings/emails/invitation.txt", context)
-    with transaction.atomic():
-        log_action(
-            organization, "accounts.organization.invitation_sent", actor=inviter, data={"email": email, "role": role}
-        )
-        transaction.on_commit(
-            lambda: send_mail(
-                settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject,
-                body,
-                settings.DEFAULT_FROM_EMAIL,
-                [email],
-                html_message=render_to_string("filings/emails/invitation.html", context),
-            )
-        )
-
-
 def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
     """The invitee opens the link; after signing in (or signing up) with the invited address, accepts."""
-    data = read_invitation_token(token)
+    data = account_services.read_invitation_token(token)
     if data is None:
         return render(request, "filings/invitation_invalid.html", status=400)
     organization = Organization.objects.filter(pk=data["o"]).first()
@@ -177,7 +130,9 @@ def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
         )
     email_matches = request.user.email.lower() == data["e"]
     if request.method == "POST" and email_matches:
-        _accept_invitation(organization=organization, user=request.user, role=data["r"], invited_by=data["b"])
+        account_services.accept_organization_invitation(
+            organization=organization, user=request.user, role=data["r"], invited_by_id=data["b"]
+        )
         set_acting_as(request, "organization", organization.pk)
         messages.success(request, _("「%(name)s」の利用者になりました。") % {"name": organization.name})
         return redirect("filings:dashboard")
@@ -193,22 +148,3 @@ def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
-def _accept_invitation(
-    *, organization: Organization, user: User, role: str, invited_by: int
-) -> OrganizationMembership:
-    """Give ``user`` the invited role. Accepting twice changes nothing (the first role stands)."""
-    existing = OrganizationMembership.objects.filter(organization=organization, user=user).first()
-    if existing is not None:
-        return existing
-    try:
-        with transaction.atomic():
-            created = OrganizationMembership.objects.create(organization=organization, user=user, role=role)
-            log_action(
-                created,
-                "accounts.membership.created",
-                actor=user,
-                data={"organization": organization.pk, "role": role, "invited_by": invited_by},
-            )
-    except IntegrityError:  # the same link accepted twice at once
-        return OrganizationMembership.objects.get(organization=organization, user=user)
-    return created
