@@ -46,7 +46,11 @@ def _is_transactional(item: pytest.Item) -> bool:
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_teardown(item, nextitem):
     yield
-    # The test's flush has run by now: restore the master data for the tests that follow.
+    # The test's flush has run by now: restore the master data for the tests that follow. A test
+    # that was skipped before its database was set up flushed nothing, and may have no tables.
+    setup_report = getattr(item, "report_setup", None)
+    if setup_report is not None and not setup_report.passed:
+        return
     if _is_transactional(item) and blocking_manager_key in item.config.stash:
         with item.config.stash[blocking_manager_key].unblock():
             if _missing():
