@@ -1,0 +1,671 @@
+"""Reminders before visa applications: the policy, the daily scan and the sending.
+
+Policy
+------
+- **Due-date windows.** For each missing 協力確認書 whose due date (the earliest planned application of
+  a connected worker, DOMAIN.md §2 rule 6) is ``d`` days away, the *current* window is the smallest
+  active window ``w`` with ``w >= d`` (``d >= 0``; nothing once overdue). An organisation gets one
+  digest email per window per day listing every municipality in that window; a run that was missed
+  is caught up the next day while the window is still current, and an older window is never sent
+  late. Left and cancelled workers connect nothing and covered municipalities are not missing
+  (the rules decide both), so reminders stop on their own.
+- **Extension window.** A connecting worker whose residence card expiry is known, within three
+  months (:data:`EXTENSION_LEAD`), and who has no extension application planned, filed or granted
+  since the window opened, is listed once per expiry date in one digest per organisation, with the
+  confirmations that must be in place first. It is a non-essential email for users.
+- **Secretariat.** Once a day, when join requests have been pending (submitted or waiting for
+  information) for more than :data:`JOIN_REQUEST_STALE_DAYS` days, the secretariat gets a digest.
+- **Recipients.** The organisation's contact email (in the language of the user with that address,
+  Japanese otherwise) and its representatives, in their language. A representative can turn off
+  the due-date reminders only after a warning (:func:`turn_off_due_reminders`); users who opted out
+  of non-essential emails (``User.receives_optional_email``) do not get the extension reminder.
+
+Exactly once: a unique send intent, sent at most once
+-----------------------------------------------------
+The scan creates, in one transaction per organisation, the :class:`~filings.models.Reminder`, one
+:class:`~filings.models.ReminderItem` per key under a unique constraint — (organisation, due date,
+window), (worker, expiry), (day) — and the outbox row that will run :func:`send_reminder`. A key
+already taken (an earlier or a concurrent run: the second insert waits for the first transaction
+and then fails) drops that item; a digest left empty is rolled back. A crash before the commit
+leaves nothing, so the next run sends; after the commit the outbox delivers the task even if the
+broker was down. :func:`send_reminder` claims the reminder with a conditional UPDATE (pending →
+sending) *before* handing anything to the mail server, and marks it sent afterwards: a redelivered
+task (``acks_late``) or a second worker finds nothing to claim, and a crash between sending and
+recording leaves it ``sending`` — never sent twice (at most once), visible in the admin. A mail
+server that refuses before anything went out releases the claim so that the task retries.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from accounts.audit import log_action
+from accounts.constants import SECRETARIAT_GROUP, OrganizationRole
+from accounts.emails import render_email
+from accounts.models import Organization, OrganizationMembership, User
+from accounts.outbox import enqueue
+
+from . import rules, selectors
+from .constants import ApplicationKind, ApplicationState, ConfirmationStatus
+from .models import (
+    Confirmation,
+    Reminder,
+    ReminderItem,
+    ReminderKind,
+    ReminderOptOut,
+    ReminderStatus,
+    ReminderWindow,
+    VisaApplication,
+    Worker,
+)
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_WINDOWS = (30, 14, 7, 1)
+EXTENSION_LEAD = relativedelta(months=3)
+JOIN_REQUEST_STALE_DAYS = 14
+#: Organisations are read in chunks of this many IDs, so that memory stays flat.
+CHUNK = 500
+SEND_TASK = "filings.tasks.reminders.send_reminder"
+
+
+class ReminderError(Exception):
+    """A reminder setting cannot be changed (the message is Japanese, for the user)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+# --- The pure policy -------------------------------------------------------------------------------
+
+
+def active_windows() -> list[int]:
+    """The active windows, largest first (the defaults if the table is empty)."""
+    days = list(
+        ReminderWindow.objects.filter(is_active=True).order_by("-days_before").values_list("days_before", flat=True)
+    )
+    if not days and not ReminderWindow.objects.exists():
+        return list(DEFAULT_WINDOWS)
+    return days
+
+
+def current_window(due_date: datetime.date, today: datetime.date, windows: Iterable[int]) -> int | None:
+    """The window a due date is in today: the smallest ``w >= days left``; None if not yet or overdue."""
+    days_left = (due_date - today).days
+    if days_left < 0:
+        return None
+    inside = [w for w in windows if w >= days_left]
+    return min(inside) if inside else None
+
+
+def extension_window_opens(expiry: datetime.date) -> datetime.date:
+    return expiry - EXTENSION_LEAD
+
+
+def in_extension_window(expiry: datetime.date, today: datetime.date) -> bool:
+    return extension_window_opens(expiry) <= today <= expiry
+
+
+# --- Recipients ------------------------------------------------------------------------------------
+
+
+def recipients_for(organization: Organization, *, kind: str) -> list[dict[str, str]]:
+    """The contact email and the representatives, each once, with the language to write in."""
+    out: dict[str, dict[str, str]] = {}
+    contact = (organization.contact_email or "").strip()
+    if contact:
+        language = User.objects.filter(email__iexact=contact).values_list("language", flat=True).first()
+        out[contact.lower()] = {"email": contact, "language": language or "ja"}
+    opted_out = (
+        set(ReminderOptOut.objects.filter(organization=organization).values_list("user_id", flat=True))
+        if kind == ReminderKind.DUE
+        else set()
+    )
+    representatives = OrganizationMembership.objects.filter(
+        organization=organization, role=OrganizationRole.REPRESENTATIVE, user__is_active=True
+    ).select_related("user")
+    for membership in representatives:
+        user = membership.user
+        if user.pk in opted_out:
+            continue
+        if kind == ReminderKind.EXTENSION and not user.receives_optional_email:
+            continue
+        out.setdefault(user.email.lower(), {"email": user.email, "language": user.language or "ja"})
+    return sorted(out.values(), key=lambda r: r["email"])
+
+
+def secretariat_recipients() -> list[dict[str, str]]:
+    users = (
+        User.objects.filter(is_active=True)
+        .filter(Q(is_superuser=True) | Q(is_staff=True, groups__name=SECRETARIAT_GROUP))
+        .distinct()
+    )
+    return sorted(
+        ({"email": u.email, "language": u.language or "ja"} for u in users if u.email), key=lambda r: r["email"]
+    )
+
+
+# --- Recording the intent --------------------------------------------------------------------------
+
+
+class _NothingNewError(Exception):
+    pass
+
+
+def _record(reminder: Reminder, keys: list[dict]) -> list[dict]:
+    """Insert one item per key, each under its unique constraint; return the keys that were new."""
+    kept = []
+    for key in keys:
+        try:
+            with transaction.atomic():
+                ReminderItem.objects.create(reminder=reminder, kind=reminder.kind, **key)
+        except IntegrityError:
+            continue  # reminded already, by an earlier or a concurrent run
+        kept.append(key)
+    return kept
+
+
+def _queue(reminder: Reminder, keys: list[dict], *, filter_content) -> Reminder | None:
+    """Within the caller's transaction: save ``reminder``, record its items, queue the email."""
+    try:
+        with transaction.atomic():
+            reminder.save()
+            kept = _record(reminder, keys)
+            if not kept:
+                raise _NothingNewError
+            reminder.content = filter_content(kept)
+            reminder.save(update_fields=["content"])
+            log_action(
+                reminder,
+                "filings.reminder.queued",
+                actor=None,
+                data={"kind": reminder.kind, "window": reminder.window_days, "run_on": reminder.run_on.isoformat()},
+            )
+            enqueue(SEND_TASK, reminder_id=reminder.pk)
+    except _NothingNewError:
+        return None
+    return reminder
+
+
+# --- The daily scan --------------------------------------------------------------------------------
+
+
+def _chunks(ids: Iterator[int], size: int = CHUNK) -> Iterator[list[int]]:
+    chunk: list[int] = []
+    for pk in ids:
+        chunk.append(pk)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def due_candidates(today: datetime.date, windows: list[int]) -> Iterator[int]:
+    """IDs of organisations with a connecting worker's application planned inside the largest window.
+
+    A superset of those with a municipality due in a window (a due date is a planned date), read
+    in order with a server-side cursor.
+    """
+    if not windows:
+        return iter(())
+    horizon = today + datetime.timedelta(days=max(windows))
+    return (
+        VisaApplication.objects.filter(
+            state__in=rules.DUE_SETTING_STATES,
+            planned_date__gte=max(today, rules.OBLIGATION_START),
+            planned_date__lte=horizon,
+            worker__status__in=rules.CONNECTING_STATUSES,
+        )
+        .order_by("worker__organization_id")
+        .values_list("worker__organization_id", flat=True)
+        .distinct()
+        .iterator(chunk_size=2000)
+    )
+
+
+def remind_organization(
+    organization: Organization, *, today: datetime.date, windows: list[int] | None = None
+) -> list[Reminder]:
+    """Queue one due-date digest per window for ``organization``; returns the reminders queued.
+
+    Writes a Reminder, its ReminderItems and an outbox row per window with something new, in one
+    transaction per window; after commit the outbox sends :func:`send_reminder`. A key reminded
+    already is skipped; nothing is written when nothing is new.
+    """
+    windows = active_windows() if windows is None else windows
+    report = selectors.requirements_for(organization, today=today)
+    by_window: dict[int, list] = {}
+    for entry in report.missing:
+        if entry.due_date is None:
+            continue
+        window = current_window(entry.due_date, today, windows)
+        if window is not None:
+            by_window.setdefault(window, []).append(entry)
+    if not by_window:
+        return []
+    recipients = recipients_for(organization, kind=ReminderKind.DUE)
+    queued = []
+    for window, entries in sorted(by_window.items(), reverse=True):
+        keys = [
+            {"organization": organization, "due_date": d, "window_days": window}
+            for d in sorted({e.due_date for e in entries})
+        ]
+        listed = [{"code": e.municipality.code, "due_date": e.due_date.isoformat()} for e in entries]
+
+        def content(kept: list[dict], listed=listed) -> dict:
+            dates = {k["due_date"].isoformat() for k in kept}
+            return {"municipalities": [m for m in listed if m["due_date"] in dates]}
+
+        reminder = Reminder(
+            kind=ReminderKind.DUE,
+            organization=organization,
+            window_days=window,
+            run_on=today,
+            recipients=recipients,
+        )
+        if _queue(reminder, keys, filter_content=content) is not None:
+            queued.append(reminder)
+    return queued
+
+
+def extension_candidates(today: datetime.date):
+    """Connecting workers whose card expires within three months and who have no extension in view."""
+    latest_expiry = today + EXTENSION_LEAD
+    planned = VisaApplication.objects.filter(kind=ApplicationKind.EXTENSION).exclude(state=ApplicationState.REFUSED)
+    return (
+        Worker.objects.filter(
+            status__in=rules.CONNECTING_STATUSES,
+            residence_card_expiry__gte=today,
+            residence_card_expiry__lte=latest_expiry,
+        )
+        .exclude(
+            pk__in=planned.filter(
+                planned_date__gte=today - relativedelta(months=6)  # one for this expiry, not an old one
+            ).values("worker_id")
+        )
+        .order_by("organization_id", "residence_card_expiry", "pk")
+        .values_list("organization_id", "pk", "name", "residence_card_expiry")
+    )
+
+
+def remind_extensions(today: datetime.date) -> int:
+    """Queue one extension digest per organisation for workers entering the extension window.
+
+    Writes like :func:`remind_organization`, keyed by (worker, expiry). Returns how many were queued.
+    """
+    count = 0
+    current: int | None = None
+    rows: list[tuple] = []
+
+    def flush(organization_id: int | None, rows: list[tuple]) -> int:
+        if organization_id is None or not rows:
+            return 0
+        organization = Organization.objects.get(pk=organization_id)
+        keys = [{"organization": organization, "worker_id": pk, "due_date": expiry} for _, pk, _, expiry in rows]
+        workers = {pk: {"id": pk, "name": name, "expiry": expiry.isoformat()} for _, pk, name, expiry in rows}
+
+        def content(kept: list[dict]) -> dict:
+            return {"workers": [workers[k["worker_id"]] for k in kept]}
+
+        reminder = Reminder(
+            kind=ReminderKind.EXTENSION,
+            organization=organization,
+            run_on=today,
+            recipients=recipients_for(organization, kind=ReminderKind.EXTENSION),
+        )
+        return 1 if _queue(reminder, keys, filter_content=content) is not None else 0
+
+    for row in extension_candidates(today).iterator(chunk_size=2000):
+        if row[0] != current:
+            count += flush(current, rows)
+            current, rows = row[0], []
+        rows.append(row)
+    count += flush(current, rows)
+    return count
+
+
+def pending_join_requests(today: datetime.date):
+    from membership.constants import JoinRequestStatus
+    from membership.models import JoinRequest
+
+    cutoff = datetime.datetime.combine(
+        today - datetime.timedelta(days=JOIN_REQUEST_STALE_DAYS),
+        datetime.time.min,
+        tzinfo=timezone.get_current_timezone(),
+    )
+    return JoinRequest.objects.filter(
+        status__in=[JoinRequestStatus.SUBMITTED, JoinRequestStatus.INFO_REQUESTED], submitted_at__lt=cutoff
+    ).order_by("submitted_at", "pk")
+
+
+def remind_secretariat(today: datetime.date) -> int:
+    """Queue the day's digest of join requests pending for more than 14 days (once a day). Returns 0 or 1."""
+    stale = [
+        {
+            "id": r.pk,
+            "name": r.name,
+            "status": r.status,
+            "submitted_on": timezone.localtime(r.submitted_at).date().isoformat(),
+        }
+        for r in pending_join_requests(today)
+    ]
+    if not stale:
+        return 0
+    reminder = Reminder(kind=ReminderKind.SECRETARIAT, run_on=today, recipients=secretariat_recipients())
+    done = _queue(reminder, [{"due_date": today}], filter_content=lambda kept: {"join_requests": stale})
+    return 1 if done is not None else 0
+
+
+def run_daily(*, today: datetime.date | None = None) -> int:
+    """The daily scan (beat task and ``send_reminders``): every kind of reminder due today.
+
+    Streams the candidate organisations in chunks of :data:`CHUNK` IDs; safe to run any number of
+    times, concurrently too (see the module docstring). Returns how many reminders were queued.
+    """
+    today = today or timezone.localdate()
+    windows = active_windows()
+    count = 0
+    for chunk in _chunks(due_candidates(today, windows)):
+        for organization in Organization.objects.filter(pk__in=chunk).order_by("pk"):
+            count += len(remind_organization(organization, today=today, windows=windows))
+    count += remind_extensions(today)
+    count += remind_secretariat(today)
+    return count
+
+
+# --- Sending ---------------------------------------------------------------------------------------
+
+
+def _claim(reminder_id: int) -> bool:
+    return bool(
+        Reminder.objects.filter(pk=reminder_id, status=ReminderStatus.PENDING).update(
+            status=ReminderStatus.SENDING, claimed_at=timezone.now()
+        )
+    )
+
+
+def _site(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def _due_context(reminder: Reminder, today: datetime.date) -> dict | None:
+    """The municipalities still missing now, rendered in the active language; None if all covered."""
+    listed = {m["code"]: m["due_date"] for m in reminder.content.get("municipalities", [])}
+    report = selectors.requirements_for(reminder.organization, today=today)
+    drafts = dict(
+        Confirmation.objects.filter(
+            organization=reminder.organization, status=ConfirmationStatus.DRAFT, municipality__code__in=listed
+        )
+        .order_by("created_at", "pk")
+        .values_list("municipality__code", "pk")
+    )
+    dashboard = reverse("filings:dashboard")
+    entries = []
+    for entry in report.missing:
+        code = entry.municipality.code
+        if code not in listed:
+            continue
+        draft = drafts.get(code)
+        entries.append(
+            {
+                "name": f"{entry.municipality.prefecture}{entry.municipality.name}",
+                "reasons": entry.reasons,
+                "due_date": datetime.date.fromisoformat(listed[code]),
+                "url": _site(reverse("filings:confirmation_detail", args=[draft]))
+                if draft
+                else _site(f"{dashboard}#missing-{code}"),
+                "has_draft": bool(draft),
+            }
+        )
+    if not entries:
+        return None
+    return {"organization": reminder.organization, "window_days": reminder.window_days, "entries": entries}
+
+
+def _extension_context(reminder: Reminder, today: datetime.date) -> dict:
+    workers = reminder.content.get("workers", [])
+    ids = {w["id"] for w in workers}
+    report = selectors.requirements_for(reminder.organization, today=today)
+    missing = [
+        {
+            "name": f"{e.municipality.prefecture}{e.municipality.name}",
+            "reasons": e.reasons,
+            "url": _site(reverse("filings:dashboard") + f"#missing-{e.municipality.code}"),
+        }
+        for e in report.missing
+        if any(w.id in ids for w in e.workers)
+    ]
+    return {
+        "organization": reminder.organization,
+        "workers": [
+            {
+                **w,
+                "expiry": datetime.date.fromisoformat(w["expiry"]),
+                "url": _site(reverse("filings:worker_detail", args=[w["id"]])),
+            }
+            for w in workers
+        ],
+        "missing": missing,
+    }
+
+
+def _secretariat_context(reminder: Reminder) -> dict:
+    return {
+        "requests": [
+            {
+                **r,
+                "submitted_on": datetime.date.fromisoformat(r["submitted_on"]),
+                "url": _site(reverse("membership:join_request_detail", args=[r["id"]])),
+            }
+            for r in reminder.content.get("join_requests", [])
+        ],
+        "stale_days": JOIN_REQUEST_STALE_DAYS,
+    }
+
+
+TEMPLATES = {
+    ReminderKind.DUE: "filings_reminder_due",
+    ReminderKind.EXTENSION: "filings_reminder_extension",
+    ReminderKind.SECRETARIAT: "secretariat_join_requests_pending",
+}
+
+
+def _messages(reminder: Reminder) -> list[EmailMultiAlternatives] | None:
+    today = max(reminder.run_on, timezone.localdate())
+    out = []
+    for recipient in reminder.recipients:
+        language = recipient.get("language") or "ja"
+        with translation.override(language):
+            if reminder.kind == ReminderKind.DUE:
+                context = _due_context(reminder, today)
+                if context is None:
+                    return None
+            elif reminder.kind == ReminderKind.EXTENSION:
+                context = _extension_context(reminder, today)
+            else:
+                context = _secretariat_context(reminder)
+        rendered = render_email(TEMPLATES[reminder.kind], context, language=language)
+        message = EmailMultiAlternatives(
+            rendered["subject"], rendered["text"], settings.DEFAULT_FROM_EMAIL, [recipient["email"]]
+        )
+        message.attach_alternative(rendered["html"], "text/html")
+        out.append(message)
+    return out
+
+
+def send_reminder(reminder_id: int) -> bool:
+    """Send one queued reminder, at most once. Returns whether this call sent it.
+
+    Accepts a ``pending`` reminder only: claims it (→ ``sending``) before anything goes to the mail
+    server, then marks it ``sent``; ``skipped`` when every municipality it lists was covered in the
+    meantime. Raises the mail error, after releasing the claim, when nothing went out (the task
+    retries); after a partial send it is ``failed`` and not retried.
+    """
+    if not _claim(reminder_id):
+        return False
+    reminder = Reminder.objects.select_related("organization").get(pk=reminder_id)
+    messages = _messages(reminder)
+    if messages is None:
+        Reminder.objects.filter(pk=reminder_id).update(status=ReminderStatus.SKIPPED)
+        return False
+    sent = 0
+    try:
+        connection = get_connection()
+        for message in messages:
+            message.connection = connection
+            message.send()
+            sent += 1
+    except Exception as exc:
+        error = f"{type(exc).__name__}: {exc}"[:2000]
+        if sent == 0:
+            Reminder.objects.filter(pk=reminder_id).update(
+                status=ReminderStatus.PENDING, claimed_at=None, last_error=error
+            )
+        else:
+            Reminder.objects.filter(pk=reminder_id).update(status=ReminderStatus.FAILED, last_error=error)
+        raise
+    Reminder.objects.filter(pk=reminder_id).update(status=ReminderStatus.SENT, sent_at=timezone.now(), last_error="")
+    return True
+
+
+# --- Settings ------------------------------------------------------------------------------------------
+
+
+def _representative(organization: Organization, user: User) -> OrganizationMembership:
+    membership = OrganizationMembership.objects.filter(
+        organization=organization, user=user, role=OrganizationRole.REPRESENTATIVE
+    ).first()
+    if membership is None:
+        raise ReminderError("期限前のリマインダーの設定は代表者だけが変更できます。")
+    return membership
+
+
+def turn_off_due_reminders(*, organization: Organization, user: User, confirmed: bool) -> ReminderOptOut | None:
+    """A representative stops receiving the due-date reminders of ``organization`` (the contact
+    email still receives them). Requires ``confirmed`` (the warning was read); a no-op if off already.
+
+    Writes a ReminderOptOut and a history row. Raises ReminderError if not a representative or not confirmed.
+    """
+    _representative(organization, user)
+    if not confirmed:
+        raise ReminderError("注意事項を確認したうえで、チェックを入れてください。")
+    with transaction.atomic():
+        opt_out, created = ReminderOptOut.objects.get_or_create(organization=organization, user=user)
+        if not created:
+            return opt_out
+        log_action(organization, "filings.reminders.due_turned_off", actor=user, data={"user": user.pk})
+    return opt_out
+
+
+def turn_on_due_reminders(*, organization: Organization, user: User) -> None:
+    """Undo :func:`turn_off_due_reminders` (a no-op if on). Writes a history row."""
+    with transaction.atomic():
+        deleted, _ = ReminderOptOut.objects.filter(organization=organization, user=user).delete()
+        if deleted:
+            log_action(organization, "filings.reminders.due_turned_on", actor=user, data={"user": user.pk})
+
+
+def due_reminders_off(organization: Organization, user: User) -> bool:
+    return ReminderOptOut.objects.filter(organization=organization, user=user).exists()
+
+
+def set_optional_email(*, user: User, receives: bool) -> None:
+    """Opt in or out of non-essential emails (the extension reminders). A no-op if unchanged."""
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        if locked.receives_optional_email == receives:
+            return
+        locked.receives_optional_email = receives
+        locked.save(update_fields=["receives_optional_email"])
+        user.receives_optional_email = receives
+        log_action(locked, "accounts.user.optional_email_changed", actor=user, data={"receives": receives})
+
+
+# --- For the dashboard -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UpcomingReminder:
+    on: datetime.date
+    kind: str
+    window_days: int | None
+    municipalities: list[str]
+    due_date: datetime.date
+
+
+def upcoming_for(organization: Organization, *, today: datetime.date) -> list[UpcomingReminder]:
+    """The reminders the current data will send, by date: each window not yet reminded of each
+    missing municipality's due date, and the extension window of each worker."""
+    windows = active_windows()
+    report = selectors.requirements_for(organization, today=today)
+    done = set(
+        ReminderItem.objects.filter(organization=organization, kind=ReminderKind.DUE).values_list(
+            "due_date", "window_days"
+        )
+    )
+    by_key: dict[tuple[datetime.date, int], list[str]] = {}
+    for entry in report.missing:
+        if entry.due_date is None or entry.due_date < today:
+            continue
+        now_window = current_window(entry.due_date, today, windows)
+        for window in windows:
+            if (entry.due_date, window) in done:
+                continue
+            if now_window is not None and window > now_window:
+                continue  # passed: an older window is never sent late
+            by_key.setdefault((entry.due_date, window), []).append(
+                f"{entry.municipality.prefecture}{entry.municipality.name}"
+            )
+    out = [
+        UpcomingReminder(
+            on=max(today, due - datetime.timedelta(days=window)),
+            kind=ReminderKind.DUE,
+            window_days=window,
+            municipalities=names,
+            due_date=due,
+        )
+        for (due, window), names in by_key.items()
+    ]
+    extension_done = set(
+        ReminderItem.objects.filter(organization=organization, kind=ReminderKind.EXTENSION).values_list(
+            "worker_id", "due_date"
+        )
+    )
+    workers = Worker.objects.filter(
+        organization=organization, status__in=rules.CONNECTING_STATUSES, residence_card_expiry__gte=today
+    ).exclude(
+        pk__in=VisaApplication.objects.filter(kind=ApplicationKind.EXTENSION)
+        .exclude(state=ApplicationState.REFUSED)
+        .filter(planned_date__gte=today - relativedelta(months=6))
+        .values("worker_id")
+    )
+    for pk, name, expiry in workers.values_list("pk", "name", "residence_card_expiry"):
+        if (pk, expiry) in extension_done:
+            continue
+        out.append(
+            UpcomingReminder(
+                on=max(today, extension_window_opens(expiry)),
+                kind=ReminderKind.EXTENSION,
+                window_days=None,
+                municipalities=[name],
+                due_date=expiry,
+            )
+        )
+    return sorted(out, key=lambda r: (r.on, r.due_date))
+
+
+def history_for(organization: Organization):
+    return Reminder.objects.filter(organization=organization).order_by("-created_at", "-pk")
