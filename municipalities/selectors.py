@@ -119,7 +119,15 @@ def profile_history(municipality: Municipality, limit: int = 20) -> list[tuple[A
 
     fields = MunicipalityProfile._meta.get_fields()
     labels = {f.name: str(f.verbose_name) for f in fields if hasattr(f, "verbose_name")}
+    # PostgreSQL's jsonb does not keep key order: list the fields in the model's order.
+    order = {name: index for index, name in enumerate(labels)}
     return [
-        (entry, [labels.get(name, name) for name in (entry.data.get("changes") or {})])
+        (
+            entry,
+            [
+                labels.get(name, name)
+                for name in sorted(entry.data.get("changes") or {}, key=lambda n: order.get(n, len(order)))
+            ],
+        )
         for entry in history_for(profile)[:limit]
     ]
