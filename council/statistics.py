@@ -1,0 +1,345 @@
+"""Regional statistics for Art. 6(3) (over-concentration in big cities), read from the filings data.
+
+Everything is aggregated in the database (GROUP BY) in a constant number of queries, whatever the
+number of workers. Places are the workers' **workplace** municipality; a designated city's ward
+counts under its city. "Active" is the worker status ``active``.
+
+The public figures go through :func:`suppress`: every count below
+:data:`~council.constants.SUPPRESSION_THRESHOLD` is hidden, and further cells are hidden wherever a
+hidden one could be recovered by subtracting the published cells from a published total.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.db.models import Case, CharField, Count, Value, When
+from django.db.models.functions import Coalesce
+
+from .constants import METROPOLITAN_AREAS, OTHER_AREA, SUPPRESSION_THRESHOLD
+
+AREAS: tuple[str, ...] = (*METROPOLITAN_AREAS, OTHER_AREA)
+PREFECTURE_AREA: dict[str, str] = {pref: area for area, prefs in METROPOLITAN_AREAS.items() for pref in prefs}
+
+#: Shown in place of a count below the threshold, and in place of a count hidden so that a small
+#: one cannot be worked out from a total.
+BELOW_THRESHOLD = "10未満"
+COMPLEMENTARY = "秘匿"
+
+TREND_MONTHS = 24
+
+
+def area_of(prefecture: str) -> str:
+    return PREFECTURE_AREA.get(prefecture, OTHER_AREA)
+
+
+def _area_case(path: str) -> Case:
+    return Case(
+        *[When(**{f"{path}__in": prefs}, then=Value(area)) for area, prefs in METROPOLITAN_AREAS.items()],
+        default=Value(OTHER_AREA),
+        output_field=CharField(),
+    )
+
+
+@dataclass
+class Node:
+    """One cell of the place hierarchy nation → area → prefecture → municipality."""
+
+    key: str
+    label: str
+    value: int
+    children: list[Node] = field(default_factory=list)
+    hidden: str = ""  # "", BELOW_THRESHOLD or COMPLEMENTARY
+
+    @property
+    def display(self) -> str:
+        return self.hidden or f"{self.value:,}"
+
+    def walk(self):
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+
+def suppress(root: Node, threshold: int = SUPPRESSION_THRESHOLD) -> Node:
+    """Hide small cells of a tree whose parents are the sums of their children, in place.
+
+    1. Primary: every value below ``threshold`` (zero included).
+    2. Complementary, repeated until nothing changes: in every group of siblings, one hidden cell
+       alone could be recovered as parent − published siblings, so a second one (the smallest
+       published sibling) is hidden too; and a hidden parent whose children were all published could
+       be recovered as their sum, so its smallest child is hidden.
+    """
+    for node in root.walk():
+        if node.value < threshold:
+            node.hidden = BELOW_THRESHOLD
+    changed = True
+    while changed:
+        changed = False
+        for node in root.walk():
+            if not node.children:
+                continue
+            hidden = [child for child in node.children if child.hidden]
+            shown = sorted((child for child in node.children if not child.hidden), key=lambda c: (c.value, c.key))
+            if shown and (len(hidden) == 1 or (node.hidden and not hidden)):
+                shown[0].hidden = COMPLEMENTARY
+                changed = True
+    return root
+
+
+# --- Queries ----------------------------------------------------------------------------------
+
+
+def _active_workers():
+    from filings.constants import WorkerStatus
+    from filings.models import Worker
+
+    return Worker.objects.filter(status=WorkerStatus.ACTIVE)
+
+
+def _municipality_rows() -> list[dict]:
+    """Active workers and employers per filing municipality (wards under their city): one query."""
+    rows = (
+        _active_workers()
+        .values(
+            place_prefecture=Coalesce(
+                "workplace__municipality__city__prefecture", "workplace__municipality__prefecture"
+            ),
+            place_code=Coalesce("workplace__municipality__city__code", "workplace__municipality__code"),
+            place_name=Coalesce("workplace__municipality__city__name", "workplace__municipality__name"),
+        )
+        .annotate(workers=Count("pk"), employers=Count("organization_id", distinct=True))
+        .order_by("place_code")
+    )
+    return [
+        {
+            "prefecture": row["place_prefecture"],
+            "code": row["place_code"],
+            "name": row["place_name"],
+            "workers": row["workers"],
+            "employers": row["employers"],
+        }
+        for row in rows
+    ]
+
+
+def _employers_by_prefecture() -> dict[str, int]:
+    rows = (
+        _active_workers()
+        .values(
+            prefecture=Coalesce("workplace__municipality__city__prefecture", "workplace__municipality__prefecture")
+        )
+        .annotate(employers=Count("organization_id", distinct=True))
+        .order_by()
+    )
+    return {row["prefecture"]: row["employers"] for row in rows}
+
+
+def _employers_by_area_and_total() -> tuple[dict[str, int], int]:
+    rows = (
+        _active_workers()
+        .values(place_area=_area_case("workplace__municipality__prefecture"))
+        .annotate(employers=Count("organization_id", distinct=True))
+        .order_by()
+    )
+    total = _active_workers().aggregate(employers=Count("organization_id", distinct=True))["employers"]
+    return {row["place_area"]: row["employers"] for row in rows}, total
+
+
+def _first_of_month(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
+
+
+def _add_months(day: datetime.date, months: int) -> datetime.date:
+    index = day.year * 12 + day.month - 1 + months
+    return datetime.date(index // 12, index % 12 + 1, 1)
+
+
+def _trend_deltas() -> list[tuple[datetime.date, str, int]]:
+    """(day, area, change in active workers) from the status history: one query.
+
+    Each status change is compared with the worker's previous one (LAG): becoming ``active`` counts
+    +1, leaving ``active`` −1. The area is that of the worker's current workplace.
+    """
+    from filings.models import Worker, WorkerStatusChange, Workplace
+    from municipalities.models import Municipality
+
+    area_sql = " ".join(
+        f"WHEN m.prefecture IN ({', '.join(['%s'] * len(prefs))}) THEN %s" for prefs in METROPOLITAN_AREAS.values()
+    )
+    params: list = []
+    for area, prefs in METROPOLITAN_AREAS.items():
+        params += [*prefs, area]
+    params += [OTHER_AREA]
+    sql = f"""
+        SELECT sc.effective_on, CASE {area_sql} ELSE %s END AS area,
+               SUM(CASE WHEN sc.status = 'active' AND (sc.prev IS NULL OR sc.prev <> 'active') THEN 1
+                        WHEN sc.status <> 'active' AND sc.prev = 'active' THEN -1 ELSE 0 END) AS delta
+        FROM (
+            SELECT worker_id, effective_on, status,
+                   LAG(status) OVER (PARTITION BY worker_id ORDER BY effective_on, id) AS prev
+            FROM {WorkerStatusChange._meta.db_table}
+        ) sc
+        JOIN {Worker._meta.db_table} w ON w.id = sc.worker_id
+        JOIN {Workplace._meta.db_table} wp ON wp.id = w.workplace_id
+        JOIN {Municipality._meta.db_table} m ON m.id = wp.municipality_id
+        GROUP BY sc.effective_on, area
+    """  # noqa: S608 -- table names come from the models, values are parameters
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    out = []
+    for day, area, delta in rows:
+        if isinstance(day, str):  # SQLite returns dates as text
+            day = datetime.date.fromisoformat(day)
+        out.append((day, area, int(delta or 0)))
+    return out
+
+
+def monthly_trend(*, today: datetime.date, months: int = TREND_MONTHS) -> list[dict]:
+    """Active workers at the end of each of the last ``months`` months, per area and in total."""
+    first = _add_months(_first_of_month(today), -(months - 1))
+    month_keys = [_add_months(first, offset) for offset in range(months)]
+    running = dict.fromkeys(AREAS, 0)
+    by_month: dict[datetime.date, dict[str, int]] = defaultdict(lambda: dict.fromkeys(AREAS, 0))
+    for day, area, delta in _trend_deltas():
+        if day < first:
+            running[area] += delta
+        elif day <= today:
+            by_month[_first_of_month(day)][area] += delta
+    result = []
+    for month in month_keys:
+        for area in AREAS:
+            running[area] += by_month[month][area] if month in by_month else 0
+        result.append({"month": month, "areas": dict(running), "total": sum(running.values())})
+    return result
+
+
+# --- What the pages show ----------------------------------------------------------------------
+
+
+@dataclass
+class RegionalStatistics:
+    today: datetime.date
+    total_workers: int
+    total_employers: int
+    areas: list[dict]  # {"area", "workers", "employers", "share"}
+    prefectures: list[dict]  # {"prefecture", "area", "workers", "employers"}
+    municipalities: list[dict]  # {"prefecture", "code", "name", "workers", "employers"}
+    trend: list[dict]
+
+
+def regional_statistics(*, today: datetime.date) -> RegionalStatistics:
+    """Every figure of the secretariat's statistics page, in five queries."""
+    municipalities = _municipality_rows()
+    employers_by_prefecture = _employers_by_prefecture()
+    employers_by_area, total_employers = _employers_by_area_and_total()
+    trend = monthly_trend(today=today)
+
+    prefecture_workers: dict[str, int] = defaultdict(int)
+    for row in municipalities:
+        prefecture_workers[row["prefecture"]] += row["workers"]
+    total_workers = sum(prefecture_workers.values())
+    area_workers: dict[str, int] = dict.fromkeys(AREAS, 0)
+    for prefecture, count in prefecture_workers.items():
+        area_workers[area_of(prefecture)] += count
+
+    from membership.constants import PREFECTURES
+
+    order = {name: index for index, name in enumerate(PREFECTURES)}
+    prefectures = [
+        {
+            "prefecture": prefecture,
+            "area": area_of(prefecture),
+            "workers": count,
+            "employers": employers_by_prefecture.get(prefecture, 0),
+        }
+        for prefecture, count in sorted(prefecture_workers.items(), key=lambda item: order.get(item[0], 99))
+    ]
+    areas = [
+        {
+            "area": area,
+            "workers": area_workers[area],
+            "employers": employers_by_area.get(area, 0),
+            "share": (area_workers[area] / total_workers * 100) if total_workers else 0.0,
+        }
+        for area in AREAS
+    ]
+    return RegionalStatistics(
+        today=today,
+        total_workers=total_workers,
+        total_employers=total_employers,
+        areas=areas,
+        prefectures=prefectures,
+        municipalities=municipalities,
+        trend=trend,
+    )
+
+
+def _tree(stats: RegionalStatistics, metric: str) -> Node:
+    total = stats.total_workers if metric == "workers" else stats.total_employers
+    root = Node("total", "全国", total)
+    area_nodes = {row["area"]: Node(f"area:{row['area']}", row["area"], row[metric]) for row in stats.areas}
+    root.children = list(area_nodes.values())
+    pref_nodes = {}
+    for row in stats.prefectures:
+        node = Node(f"pref:{row['prefecture']}", row["prefecture"], row[metric])
+        pref_nodes[row["prefecture"]] = node
+        area_nodes[row["area"]].children.append(node)
+    for row in stats.municipalities:
+        pref_nodes[row["prefecture"]].children.append(Node(f"muni:{row['code']}", row["name"], row[metric]))
+    return suppress(root)
+
+
+@dataclass
+class PublicStatistics:
+    """Aggregates only; every cell carries its display text (a number or a suppression mark)."""
+
+    today: datetime.date
+    total: dict
+    areas: list[dict]
+    prefectures: list[dict]
+    municipalities: list[dict]
+    trend: list[dict]
+
+
+def public_statistics(*, today: datetime.date) -> PublicStatistics:
+    stats = regional_statistics(today=today)
+    trees = {metric: {node.key: node for node in _tree(stats, metric).walk()} for metric in ("workers", "employers")}
+
+    def cells(key: str) -> dict:
+        return {metric: trees[metric][key].display for metric in ("workers", "employers")}
+
+    total = cells("total")
+    areas = []
+    for row in stats.areas:
+        shown = trees["workers"][f"area:{row['area']}"]
+        root = trees["workers"]["total"]
+        share = "" if shown.hidden or root.hidden else f"{row['share']:.1f}%"
+        areas.append({"area": row["area"], **cells(f"area:{row['area']}"), "share": share})
+    prefectures = [
+        {"prefecture": row["prefecture"], "area": row["area"], **cells(f"pref:{row['prefecture']}")}
+        for row in stats.prefectures
+    ]
+    municipalities = [
+        {"prefecture": row["prefecture"], "code": row["code"], "name": row["name"], **cells(f"muni:{row['code']}")}
+        for row in stats.municipalities
+    ]
+    trend = []
+    for row in stats.trend:
+        month_root = Node("total", "全国", row["total"],
+                          [Node(f"area:{area}", area, value) for area, value in row["areas"].items()])  # fmt: skip
+        suppress(month_root)
+        trend.append(
+            {
+                "month": row["month"],
+                "total": month_root.display,
+                "areas": {child.label: child.display for child in month_root.children},
+            }
+        )
+    return PublicStatistics(
+        today=today, total=total, areas=areas, prefectures=prefectures, municipalities=municipalities, trend=trend
+    )
