@@ -669,3 +669,28 @@ def upcoming_for(organization: Organization, *, today: datetime.date) -> list[Up
 
 def history_for(organization: Organization):
     return Reminder.objects.filter(organization=organization).order_by("-created_at", "-pk")
+
+
+def describe(reminder: Reminder) -> list[dict]:
+    """What a reminder listed, for its page: municipalities with due dates, or workers with expiry."""
+    from municipalities.models import Municipality
+
+    if reminder.kind == ReminderKind.DUE:
+        listed = reminder.content.get("municipalities", [])
+        names = {
+            m.code: f"{m.prefecture}{m.name}"
+            for m in Municipality.objects.filter(code__in=[x["code"] for x in listed])
+        }
+        return [
+            {"name": names.get(x["code"], x["code"]), "date": datetime.date.fromisoformat(x["due_date"])}
+            for x in listed
+        ]
+    if reminder.kind == ReminderKind.EXTENSION:
+        return [
+            {"name": w["name"], "date": datetime.date.fromisoformat(w["expiry"])}
+            for w in reminder.content.get("workers", [])
+        ]
+    return [
+        {"name": r["name"], "date": datetime.date.fromisoformat(r["submitted_on"])}
+        for r in reminder.content.get("join_requests", [])
+    ]
