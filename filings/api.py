@@ -411,10 +411,11 @@ class ConfirmationPdfView(ConfirmationLookup):
         responses={(200, "application/pdf"): OpenApiTypes.BINARY, 404: NOT_FOUND},
     )
     def get(self, request: Request, pk: int) -> HttpResponse:
-        from .pdf import render_confirmation_pdf
+        """The frozen bytes once submitted (identical to the receipt's SHA-256); a draft is rendered now."""
+        from .submissions import confirmation_pdf_bytes
 
         confirmation = self.get_confirmation(pk)
-        pdf = render_confirmation_pdf(selectors.confirmation_document(confirmation))
+        pdf = confirmation_pdf_bytes(confirmation)
         response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = f'inline; filename="confirmation-{confirmation.pk}.pdf"'
         return response

@@ -541,6 +541,18 @@ def applications_of(organization: Organization) -> QuerySet[VisaApplication]:
     return VisaApplication.objects.filter(worker__organization=organization).select_related("worker")
 
 
+def _addressee_of(municipality) -> str:
+    """``立川市長``; a designated city's ward is addressed as its city (``横浜市長``)."""
+    from .pdf import addressee_for
+
+    if municipality.kind == "ward" and getattr(municipality, "city_id", None):
+        municipality = municipality.city
+    try:
+        return addressee_for(municipality.name, municipality.kind)
+    except ValueError:
+        return f"{municipality.name}長"
+
+
 def confirmation_document(confirmation: Confirmation):
     """The ``filings.pdf.ConfirmationDocument`` printed for ``confirmation``, from its frozen content.
 
@@ -553,7 +565,7 @@ def confirmation_document(confirmation: Confirmation):
     municipality = content.get("municipality") or {}
     made_on = timezone.localtime(confirmation.created_at).date() if confirmation.created_at else timezone.localdate()
     return ConfirmationDocument(
-        addressee=municipality.get("addressee") or f"{confirmation.municipality.name}長",
+        addressee=municipality.get("addressee") or _addressee_of(confirmation.municipality),
         date=confirmation.submitted_on or made_on,
         employer_name=content.get("employer_name", ""),
         workplaces=tuple(

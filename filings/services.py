@@ -141,6 +141,24 @@ def _require_text(value: Any, field: str, message: str, max_length: int) -> str:
     return text
 
 
+#: Fields printed on the 協力確認書, whose characters the bundled font must have.
+PRINTED_ORGANIZATION_FIELDS = ("name", "contact_department", "contact_name", "contact_phone", "contact_email")
+
+
+def _require_printable(text: str, field: str) -> str:
+    """Refuse text the PDF font cannot print (𠮷, emoji) with the characters listed in Japanese."""
+    from .pdf import unprintable_characters
+
+    missing = unprintable_characters(text)
+    if missing:
+        raise FilingError(
+            _("次の文字は協力確認書に印字できません: %(chars)s(別の字体や表記をお使いください。例:「𠮷」は「吉」)")
+            % {"chars": " ".join(missing)},
+            field=field,
+        )
+    return text
+
+
 def _resolve(*, postal_code: str, address: str, municipality_code: str | None):
     """The filing municipality, ward and town; resolution errors propagate unchanged."""
     from municipalities.services import resolve
@@ -200,6 +218,8 @@ def update_organization(*, organization: Organization, actor: User, **fields: An
                 validate_email(text)
             except ValidationError:
                 raise FilingError(_("メールアドレスの形式が正しくありません。"), field="contact_email") from None
+        if key in PRINTED_ORGANIZATION_FIELDS:
+            _require_printable(text, key)
         max_length = Organization._meta.get_field(key).max_length
         if max_length and len(text) > max_length:
             raise FilingError(_("%(max)d 文字以内で入力してください。") % {"max": max_length}, field=key)
@@ -245,6 +265,8 @@ def create_workplace(
     _require_writer(organization, actor)
     name = _require_text(name, "name", _("事業所の名称を入力してください。"), 200)
     address = _require_text(address, "address", _("事業所の所在地を入力してください。"), 300)
+    _require_printable(name, "name")
+    _require_printable(address, "address")
     postal_code = normalize_postal_code(postal_code)
     found = _resolve(postal_code=postal_code, address=address, municipality_code=municipality_code)
     municipality = _filing_municipality(found.municipality)
@@ -306,10 +328,14 @@ def update_workplace(*, workplace: Workplace, actor: User, **fields: Any) -> Wor
     effective_on = _parse_date(fields["effective_on"], "effective_on") if fields.get("effective_on") else _today()
     name = workplace.name
     if "name" in fields:
-        name = _require_text(fields["name"], "name", _("事業所の名称を入力してください。"), 200)
+        name = _require_printable(
+            _require_text(fields["name"], "name", _("事業所の名称を入力してください。"), 200), "name"
+        )
     address = workplace.address
     if "address" in fields:
-        address = _require_text(fields["address"], "address", _("事業所の所在地を入力してください。"), 300)
+        address = _require_printable(
+            _require_text(fields["address"], "address", _("事業所の所在地を入力してください。"), 300), "address"
+        )
     postal_code = normalize_postal_code(fields["postal_code"]) if "postal_code" in fields else workplace.postal_code
     closed_on = workplace.closed_on
     if "closed_on" in fields:
@@ -781,32 +807,28 @@ def create_confirmation(
     return confirmation
 
 
-def _after_submission(confirmation_id: int, method: str) -> None:
-    """After commit: hand a portal submission to the municipality inbox's delivery task, if any."""
-    try:
-        from . import tasks
-    except ImportError:
-        return
-    deliver = getattr(tasks, "deliver_confirmation_task", None)
-    if deliver is not None and method == SubmissionMethod.PORTAL:
-        deliver.delay(confirmation_id)
-
-
 @transaction.atomic
 def submit_confirmation(
-    *, confirmation: Confirmation, actor: User, method: str, submitted_on: datetime.date | str
+    *,
+    confirmation: Confirmation,
+    actor: User,
+    method: str,
+    submitted_on: datetime.date | str,
+    proof: Any = None,
 ) -> Confirmation:
     """Record that a draft confirmation was given to its municipality, and how.
 
     ``portal`` delivers it into the municipality's inbox: ``delivered_at`` and a receipt number
     are set now. Other methods record what the employer did (email, post, counter, fax,
-    online form). Accepts a draft; a confirmation already submitted is returned unchanged (a
-    double submit is harmless). Writes the submission fields and
-    ``filings.confirmation.submitted``; after commit, a portal submission is handed to the
-    inbox delivery task when one is installed.
+    online form), optionally with ``proof`` (an uploaded PDF, PNG or JPEG of at most 10 MB).
+    Accepts a draft; a confirmation already submitted is returned unchanged (a double submit, or
+    two concurrent ones, make one submission: the row is locked). Writes the submission fields,
+    the frozen PDF with its SHA-256, for ``portal`` a receipt with its 受付番号, the proof, and
+    ``filings.confirmation.submitted``; a portal submission enqueues the delivery task (the
+    municipality's office is told) through the outbox, sent after commit.
 
     :raises FilingPermissionError: the actor may not submit (a viewer, or not a member).
-    :raises FilingError: an unknown method or a bad date.
+    :raises FilingError: an unknown method, a bad date, or a proof of the wrong type or size.
     """
     confirmation = Confirmation.objects.select_for_update().select_related("organization").get(pk=confirmation.pk)
     membership = OrganizationMembership.objects.filter(
@@ -823,6 +845,11 @@ def submit_confirmation(
     if not submitted_on:
         raise FilingError(_("提出日を入力してください。"), field="submitted_on")
     submitted_on = _parse_date(submitted_on, "submitted_on")
+    from . import submissions
+
+    proof_file = submissions.check_proof(proof) if proof is not None else None
+    if proof_file is not None and method == SubmissionMethod.PORTAL:
+        raise FilingError(_("ポータルでの提出には控えは不要です。"), field="proof")
     now = timezone.now()
     confirmation.status = ConfirmationStatus.SUBMITTED
     confirmation.method = method
@@ -830,18 +857,14 @@ def submit_confirmation(
     confirmation.submitted_at = now
     confirmation.submitted_by = actor
     update_fields = ["status", "method", "submitted_on", "submitted_at", "submitted_by"]
-    if method == SubmissionMethod.PORTAL:
-        confirmation.delivered_at = now
-        confirmation.receipt_number = f"{timezone.localtime(now):%Y%m%d}-{confirmation.pk:08d}"
-        update_fields += ["delivered_at", "receipt_number"]
     confirmation.save(update_fields=update_fields)
+    submissions.record_submission(confirmation, actor=actor, at=now, proof=proof_file)
     log_action(
         confirmation,
         "filings.confirmation.submitted",
         actor=actor,
         data={"method": method, "submitted_on": submitted_on, "municipality": confirmation.municipality_id},
     )
-    transaction.on_commit(lambda: _after_submission(confirmation.pk, method))
     return confirmation
 
 

@@ -31,6 +31,20 @@ urlpatterns = [
     path("confirmations/<int:pk>/", views.confirmation_detail_view, name="confirmation_detail"),
     path("confirmations/<int:pk>/pdf/", views.confirmation_pdf_view, name="confirmation_pdf"),
     path("confirmations/<int:pk>/submit/", views.confirmation_submit_view, name="confirmation_submit"),
+    path("confirmations/<int:pk>/receipt/", views.confirmation_receipt_view, name="confirmation_receipt"),
+    path("confirmations/<int:pk>/receipt.pdf", views.confirmation_receipt_pdf_view, name="confirmation_receipt_pdf"),
+    path("confirmations/bundles/", views.confirmation_bundle_request_view, name="confirmation_bundle_request"),
+    path("confirmations/bundles/<int:pk>/", views.confirmation_bundle_view, name="confirmation_bundle"),
+    path(
+        "confirmations/bundles/<int:pk>/progress/",
+        views.confirmation_bundle_progress_view,
+        name="confirmation_bundle_progress",
+    ),
+    path(
+        "confirmations/bundles/<int:pk>/download/",
+        views.confirmation_bundle_download_view,
+        name="confirmation_bundle_download",
+    ),
     # The municipality inbox and the reminders have URL modules of their own.
     path("", include("filings.inbox_urls")),
     path("", include("filings.reminder_urls")),

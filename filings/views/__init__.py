@@ -1,13 +1,21 @@
 """The employer's pages, one module per part of the journey."""
 
-from .employer import (
-    application_add_view,
-    application_state_view,
+from .confirmations import (
+    confirmation_bundle_download_view,
+    confirmation_bundle_progress_view,
+    confirmation_bundle_request_view,
+    confirmation_bundle_view,
     confirmation_create_view,
     confirmation_detail_view,
     confirmation_list_view,
     confirmation_pdf_view,
+    confirmation_receipt_pdf_view,
+    confirmation_receipt_view,
     confirmation_submit_view,
+)
+from .employer import (
+    application_add_view,
+    application_state_view,
     dashboard_view,
     worker_add_view,
     worker_detail_view,
@@ -30,10 +38,16 @@ from .roster import (
 __all__ = [
     "application_add_view",
     "application_state_view",
+    "confirmation_bundle_download_view",
+    "confirmation_bundle_progress_view",
+    "confirmation_bundle_request_view",
+    "confirmation_bundle_view",
     "confirmation_create_view",
     "confirmation_detail_view",
     "confirmation_list_view",
     "confirmation_pdf_view",
+    "confirmation_receipt_pdf_view",
+    "confirmation_receipt_view",
     "confirmation_submit_view",
     "dashboard_view",
     "invitation_accept_view",

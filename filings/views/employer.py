@@ -11,25 +11,21 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from municipalities.models import Municipality
-
 from .. import selectors, services
-from ..constants import APPLICATION_STATE_PIPELINE, ApplicationKind, ApplicationState, SubmissionMethod, WorkerStatus
+from ..constants import APPLICATION_STATE_PIPELINE, ApplicationKind, ApplicationState, WorkerStatus
 from ..forms import (
     ApplicationForm,
     ApplicationStateForm,
-    ConfirmationCreateForm,
     ResidenceForm,
-    SubmissionForm,
     WorkerChangeForm,
     WorkerForm,
     WorkplaceForm,
 )
-from ..models import Confirmation, VisaApplication, Worker, Workplace
+from ..models import VisaApplication, Worker, Workplace
 from .common import error_message, membership_for, owned_or_404, paginate, require_submitter, today
 
 
@@ -408,100 +404,3 @@ def worker_sheet_view(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-# --- Confirmations --------------------------------------------------------------------------
-
-
-@login_required
-@require_POST
-def confirmation_create_view(request: HttpRequest) -> HttpResponse:
-    membership = membership_for(request)
-    require_submitter(membership)
-    form = ConfirmationCreateForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("提出先の市区町村を選び直してください。"))
-        return redirect("filings:dashboard")
-    municipality = get_object_or_404(Municipality, code=form.cleaned_data["municipality_code"])
-    try:
-        confirmation = services.create_confirmation(
-            organization=membership.organization, actor=request.user, municipality=municipality, today=today()
-        )
-    except services.FilingError as exc:
-        messages.error(request, error_message(exc))
-        return redirect("filings:dashboard")
-    return redirect("filings:confirmation_detail", pk=confirmation.pk)
-
-
-def _method_choices():
-    return SubmissionMethod.choices
-
-
-@login_required
-def confirmation_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = membership_for(request)
-    confirmation = owned_or_404(Confirmation, membership, pk)
-    form = SubmissionForm(method_choices=_method_choices(), initial={"submitted_on": today()})
-    return render(
-        request,
-        "filings/confirmation_detail.html",
-        {"membership": membership, "confirmation": confirmation, "form": form, "content": confirmation.content},
-    )
-
-
-@login_required
-@require_POST
-def confirmation_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
-    """Record how and when the confirmation was sent (or deliver it into the municipality's inbox)."""
-    membership = membership_for(request)
-    confirmation = owned_or_404(Confirmation, membership, pk)
-    require_submitter(membership)
-    form = SubmissionForm(request.POST, method_choices=_method_choices())
-    if form.is_valid():
-        try:
-            confirmation = services.submit_confirmation(
-                confirmation=confirmation,
-                actor=request.user,
-                method=form.cleaned_data["method"],
-                submitted_on=form.cleaned_data["submitted_on"],
-            )
-        except services.FilingError as exc:
-            messages.error(request, error_message(exc))
-        else:
-            messages.success(
-                request,
-                _("%(municipality)s への提出を記録しました。") % {"municipality": confirmation.municipality},
-            )
-            return redirect("filings:dashboard")
-    return render(
-        request,
-        "filings/confirmation_detail.html",
-        {"membership": membership, "confirmation": confirmation, "form": form, "content": confirmation.content},
-        status=400 if form.errors else 200,
-    )
-
-
-@login_required
-def confirmation_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
-    """The 協力確認書 as a PDF (the same document as the API's), to print or attach to an email."""
-    membership = membership_for(request)
-    confirmation = owned_or_404(Confirmation, membership, pk)
-    from ..pdf import render_confirmation_pdf
-
-    pdf = render_confirmation_pdf(selectors.confirmation_document(confirmation))
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="confirmation-{confirmation.pk}.pdf"'
-    return response
-
-
-@login_required
-def confirmation_list_view(request: HttpRequest) -> HttpResponse:
-    membership = membership_for(request)
-    confirmations = (
-        Confirmation.objects.filter(organization=membership.organization)
-        .select_related("municipality")
-        .order_by("-created_at", "-pk")
-    )
-    return render(
-        request,
-        "filings/confirmation_list.html",
-        {"membership": membership, "page": paginate(request, confirmations)},
-    )
