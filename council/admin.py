@@ -4,6 +4,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -62,6 +63,7 @@ class MeetingAdmin(admin.ModelAdmin):
     list_filter = ["kind", "status", "is_public"]
     search_fields = ["title"]
     inlines = [AgendaItemInline, MaterialInline, InvitationInline]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     readonly_fields = ["status", "convened_at", "concluded_at", "outcome", "created_by", "created_at", "updated_at"]
     fieldsets = [
         (

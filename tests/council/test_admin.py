@@ -1,0 +1,94 @@
+"""The secretariat's admin for the council: pages render, and new requests go through the service."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import AuditLog
+from council.models import CorporationRequest, Meeting
+from tests.council.factories import MeetingFactory
+from tests.membership.factories import MemberFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["council_meeting", "council_corporationrequest", "council_violation", "council_circulationresponse"],
+)
+def test_admin_pages_render(client, secretariat_user, name):
+    client.force_login(secretariat_user)
+    assert client.get(reverse(f"admin:{name}_changelist")).status_code == 200
+    if name != "council_circulationresponse":
+        assert client.get(reverse(f"admin:{name}_add")).status_code == 200
+
+
+def test_meeting_change_page_and_manage_link(client, secretariat_user):
+    meeting = MeetingFactory()
+    client.force_login(secretariat_user)
+    assert client.get(reverse("admin:council_meeting_change", args=[meeting.pk])).status_code == 200
+    body = client.get(reverse("admin:council_meeting_changelist")).content.decode()
+    assert reverse("council:meeting_manage", args=[meeting.pk]) in body
+    assert client.get(reverse("council:meeting_manage", args=[meeting.pk])).status_code == 200
+
+
+def test_a_request_added_in_the_admin_is_sent_through_the_service(client, secretariat_user, organization):
+    corporation = MemberFactory(corporation=True)
+    client.force_login(secretariat_user)
+    url = reverse("admin:council_corporationrequest_add")
+    data = {
+        "member": corporation.pk,
+        "kind": "report",
+        "employers": [organization.pk],
+        "employer_names": "",
+        "description": "報告を求めます。",
+        "deadline": (timezone.localdate() + datetime.timedelta(days=10)).isoformat(),
+    }
+    response = client.post(url, {**data, "member": MemberFactory().pk})
+    assert response.status_code == 200
+    assert "第3号構成員" in response.content.decode()
+    assert not CorporationRequest.objects.exists()
+    response = client.post(url, data)
+    assert response.status_code == 302
+    request = CorporationRequest.objects.get()
+    assert list(request.employers.all()) == [organization]
+    assert request.created_by == secretariat_user
+    assert AuditLog.objects.filter(action="council.corporation_request.sent").count() == 1
+
+
+def test_admin_agenda_topics_are_saved_as_a_list(client, secretariat_user):
+    client.force_login(secretariat_user)
+    data = {
+        "title": "第9回会議",
+        "kind": "meeting",
+        "starts_at_0": "2026-12-10",
+        "starts_at_1": "14:00",
+        "ends_at_0": "",
+        "ends_at_1": "",
+        "place": "本館",
+        "online_url": "",
+        "response_deadline_0": "",
+        "response_deadline_1": "",
+        "is_public": "on",
+        "closed_reason": "",
+        "withheld_ground": "",
+        "public_minutes": "",
+        "full_minutes": "",
+        "agenda_items-TOTAL_FORMS": "1",
+        "agenda_items-INITIAL_FORMS": "0",
+        "agenda_items-0-order": "1",
+        "agenda_items-0-title": "大都市圏への集中",
+        "agenda_items-0-description": "",
+        "agenda_items-0-topics": ["over_concentration", "good_practice"],
+        "materials-TOTAL_FORMS": "0",
+        "materials-INITIAL_FORMS": "0",
+        "invitations-TOTAL_FORMS": "0",
+        "invitations-INITIAL_FORMS": "0",
+    }
+    response = client.post(reverse("admin:council_meeting_add"), data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    meeting = Meeting.objects.get(title="第9回会議")
+    assert meeting.agenda_items.get().topics == ["over_concentration", "good_practice"]
+    assert meeting.created_by == secretariat_user
