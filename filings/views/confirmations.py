@@ -31,6 +31,7 @@ class SubmissionWithProofForm(SubmissionForm):
     proof = forms.FileField(
         label=gettext_lazy("提出の控え(任意・PDF/PNG/JPEG、10MBまで)"),
         required=False,
+        error_messages={"empty": gettext_lazy("控えのファイルが空です。")},
         widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg"}),
     )
 
