@@ -40,3 +40,12 @@ def test_the_language_of_one_request_does_not_leak_into_the_next(client):
     client.cookies["django_language"] = "en"
     client.get("/")
     assert translation.get_language() != "en"
+
+
+def test_the_home_page_reads_in_english_when_chosen(client):
+    client.cookies["django_language"] = "en"
+    body = client.get("/").content.decode()
+    assert '<html lang="en">' in body
+    # The page's own words are translated, not only the lang attribute.
+    assert "協力確認書とは" not in body
+    assert "cooperation confirmation" in body.lower()
