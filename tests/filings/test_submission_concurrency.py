@@ -87,9 +87,11 @@ def test_concurrent_submissions_to_one_municipality_get_distinct_receipt_numbers
     second = _draft(other, other_user, name="砂川工場", address="東京都立川市砂川町1-1-1")
 
     def submitter(confirmation, user):
-        return lambda: services.submit_confirmation(
-            confirmation=confirmation, actor=user, method="portal", submitted_on="2026-11-24"
-        ).receipt_number
+        return lambda: (
+            services.submit_confirmation(
+                confirmation=confirmation, actor=user, method="portal", submitted_on="2026-11-24"
+            ).receipt_number
+        )
 
     numbers = _at_once([submitter(first, employer_user), submitter(second, other_user)])
     assert len(set(numbers)) == 2

@@ -140,7 +140,8 @@ def test_portal_submission_notifies_the_office_unless_it_chose_the_digest(
         submit(draft, actor)
     arrivals = [m for m in mail.outbox if "kyoryoku@city.tachikawa.example.jp" in m.to]
     assert len(arrivals) == 1
-    assert draft.pk and Receipt.objects.get(confirmation=draft).number in arrivals[0].subject
+
+    assert Receipt.objects.get(confirmation=draft).number in arrivals[0].subject
     assert Receipt.objects.get(confirmation=draft).notified_at is not None
 
     InboxPreference.objects.create(municipality=tachikawa, daily_digest=True)
@@ -249,7 +250,12 @@ def test_unprintable_characters_are_refused_through_the_api(api_client, organiza
 
 
 def test_unprintable_characters_are_refused_by_the_workplace_form(employer, organization):
-    data = {"name": "𠮷田工場", "postal_code": "190-0012", "address": "東京都立川市曙町2-1-1", "address_confirmed": "132021"}
+    data = {
+        "name": "𠮷田工場",
+        "postal_code": "190-0012",
+        "address": "東京都立川市曙町2-1-1",
+        "address_confirmed": "132021",
+    }
     response = employer.post(reverse("filings:workplace_add"), data)
     assert "印字できません" in response.content.decode()
     assert not organization.workplaces.exists()
@@ -268,7 +274,9 @@ def test_bundle_of_missing_pdfs_is_built_with_progress(
     organization, actor, employer, django_capture_on_commit_callbacks
 ):
     add_workplace(organization, actor)
-    add_workplace(organization, actor, name="八王子工場", address="東京都八王子市元本郷町3-24-1", postal_code="192-0051")
+    add_workplace(
+        organization, actor, name="八王子工場", address="東京都八王子市元本郷町3-24-1", postal_code="192-0051"
+    )
     with django_capture_on_commit_callbacks(execute=True):
         response = employer.post(reverse("filings:confirmation_bundle_request"))
     bundle = PdfBundle.objects.get(organization=organization)
