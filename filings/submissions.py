@@ -12,7 +12,11 @@ import datetime
 import hashlib
 import io
 import logging
+import multiprocessing
+import os
 import zipfile
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -373,13 +377,43 @@ def _bundle_confirmations(bundle: PdfBundle) -> list[Confirmation]:
     return result
 
 
+#: From this many PDFs on, a bundle renders in one process per core (fewer are not worth the fork).
+PARALLEL_MIN_PDFS = 100
+
+
+def _render_document(document) -> bytes:
+    from .pdf import render_confirmation_pdf
+
+    return render_confirmation_pdf(document)
+
+
+def _rendered(documents: list) -> Iterator[bytes]:
+    """The PDFs of ``documents`` in order: on every core for a large bundle, else in this process.
+
+    Worker processes are forked and only render (they never touch the database). Where forking is
+    not possible (a daemonic process), everything is rendered here.
+    """
+    workers = min(os.cpu_count() or 1, 4)
+    if len(documents) < PARALLEL_MIN_PDFS or workers < 2:
+        yield from map(_render_document, documents)
+        return
+    try:
+        executor = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
+        results = executor.map(_render_document, documents, chunksize=4)
+    except (AssertionError, OSError, ValueError) as exc:
+        logger.info("rendering the bundle in one process: %s", exc)
+        yield from map(_render_document, documents)
+        return
+    with executor:
+        yield from results
+
+
 def build_pdf_bundle(bundle_id: int, *, task_id: str = "", progress_every: int = 10) -> PdfBundle:
     """Build the ZIP of a requested bundle, writing its progress to the row as it goes.
 
     A bundle already done or failed is returned unchanged. On an error the bundle is marked failed
     with the message, and the error is raised again.
     """
-    from .pdf import render_confirmation_pdf
     from .selectors import confirmation_document
 
     claimed = PdfBundle.objects.filter(pk=bundle_id, status=PdfBundle.Status.PENDING).update(
@@ -391,10 +425,10 @@ def build_pdf_bundle(bundle_id: int, *, task_id: str = "", progress_every: int =
     try:
         confirmations = _bundle_confirmations(bundle)
         PdfBundle.objects.filter(pk=bundle_id).update(total=len(confirmations))
+        documents = [confirmation_document(c) for c in confirmations]
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
-            for done, confirmation in enumerate(confirmations, start=1):
-                pdf = render_confirmation_pdf(confirmation_document(confirmation))
+            for done, (confirmation, pdf) in enumerate(zip(confirmations, _rendered(documents), strict=True), start=1):
                 archive.writestr(f"{confirmation.municipality.code}_{confirmation.municipality.name}.pdf", pdf)
                 if done % progress_every == 0 or done == len(confirmations):
                     PdfBundle.objects.filter(pk=bundle_id).update(done=done)

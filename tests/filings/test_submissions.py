@@ -297,3 +297,24 @@ def test_a_second_bundle_request_while_one_runs_returns_it(organization, actor):
     first = PdfBundle.objects.create(organization=organization, requested_by=actor, status=PdfBundle.Status.RUNNING)
     assert submissions.request_pdf_bundle(organization=organization, actor=actor) == first
     assert PdfBundle.objects.count() == 1
+
+
+def test_a_large_bundle_renders_on_every_core_with_the_same_bytes(
+    organization, actor, monkeypatch, django_capture_on_commit_callbacks
+):
+    add_workplace(organization, actor)
+    add_workplace(
+        organization, actor, name="八王子工場", address="東京都八王子市元本郷町3-24-1", postal_code="192-0051"
+    )
+    add_workplace(organization, actor, name="昭島工場", address="東京都昭島市田中町1-17-1", postal_code="196-0011")
+    monkeypatch.setattr(submissions, "PARALLEL_MIN_PDFS", 2)
+    with django_capture_on_commit_callbacks(execute=True):
+        bundle = submissions.request_pdf_bundle(organization=organization, actor=actor)
+    bundle.refresh_from_db()
+    assert bundle.status == PdfBundle.Status.DONE
+    with zipfile.ZipFile(io.BytesIO(bytes(bundle.data))) as archive:
+        assert len(archive.namelist()) == 3
+        for confirmation in Confirmation.objects.filter(organization=organization):
+            name = f"{confirmation.municipality.code}_{confirmation.municipality.name}.pdf"
+            expected = submissions.confirmation_pdf_bytes(confirmation)
+            assert archive.read(name) == expected
