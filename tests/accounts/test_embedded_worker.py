@@ -65,7 +65,11 @@ def test_the_embedded_worker_runs_queued_tasks_and_beat_schedules_from_the_datab
     try:
         queue = tmp_path / "celery" / "queue"
         producer = Celery(broker="filesystem://")
-        producer.conf.broker_transport_options = {"data_folder_in": str(queue), "data_folder_out": str(queue)}
+        producer.conf.broker_transport_options = {
+            "data_folder_in": str(queue),
+            "data_folder_out": str(queue),
+            "control_folder": str(tmp_path / "celery" / "control"),
+        }
         queue.mkdir(parents=True, exist_ok=True)
         producer.send_task(
             "accounts.tasks.send_email_task",
