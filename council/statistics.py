@@ -15,8 +15,9 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.db import connection
-from django.db.models import Case, CharField, Count, Value, When
+from django.db.models import Count
 from django.db.models.functions import Coalesce
 
 from .constants import METROPOLITAN_AREAS, OTHER_AREA, SUPPRESSION_THRESHOLD
@@ -34,14 +35,6 @@ TREND_MONTHS = 24
 
 def area_of(prefecture: str) -> str:
     return PREFECTURE_AREA.get(prefecture, OTHER_AREA)
-
-
-def _area_case(path: str) -> Case:
-    return Case(
-        *[When(**{f"{path}__in": prefs}, then=Value(area)) for area, prefs in METROPOLITAN_AREAS.items()],
-        default=Value(OTHER_AREA),
-        output_field=CharField(),
-    )
 
 
 @dataclass
@@ -100,53 +93,57 @@ def _active_workers():
     return Worker.objects.filter(status=WorkerStatus.ACTIVE)
 
 
-def _municipality_rows() -> list[dict]:
-    """Active workers and employers per filing municipality (wards under their city): one query."""
-    rows = (
-        _active_workers()
-        .values(
-            place_prefecture=Coalesce(
-                "workplace__municipality__city__prefecture", "workplace__municipality__prefecture"
-            ),
-            place_code=Coalesce("workplace__municipality__city__code", "workplace__municipality__code"),
-            place_name=Coalesce("workplace__municipality__city__name", "workplace__municipality__name"),
+def _place_rows() -> tuple[list[dict], dict[str, int], dict[str, int], int]:
+    """Active workers and distinct employers per municipality, prefecture, area and in total.
+
+    Two queries: the active workers grouped by (workplace, employer) in the database, which leaves
+    one row per workplace whatever the number of workers, and the place of every workplace. The
+    distinct employer counts per place are then taken over those rows.
+    """
+    from filings.models import Workplace
+
+    groups = list(_active_workers().values("workplace_id", "organization_id").annotate(workers=Count("pk")).order_by())
+    places = {
+        row["pk"]: row
+        for row in Workplace.objects.values(
+            "pk",
+            place_prefecture=Coalesce("municipality__city__prefecture", "municipality__prefecture"),
+            place_code=Coalesce("municipality__city__code", "municipality__code"),
+            place_name=Coalesce("municipality__city__name", "municipality__name"),
+        ).order_by()
+    }
+    municipalities: dict[str, dict] = {}
+    prefecture_employers: dict[str, set[int]] = defaultdict(set)
+    area_employers: dict[str, set[int]] = defaultdict(set)
+    employers: set[int] = set()
+    for group in groups:
+        place = places[group["workplace_id"]]
+        code = place["place_code"]
+        row = municipalities.setdefault(
+            code,
+            {
+                "prefecture": place["place_prefecture"],
+                "code": code,
+                "name": place["place_name"],
+                "workers": 0,
+                "employer_ids": set(),
+            },
         )
-        .annotate(workers=Count("pk"), employers=Count("organization_id", distinct=True))
-        .order_by("place_code")
+        row["workers"] += group["workers"]
+        row["employer_ids"].add(group["organization_id"])
+        prefecture_employers[place["place_prefecture"]].add(group["organization_id"])
+        area_employers[area_of(place["place_prefecture"])].add(group["organization_id"])
+        employers.add(group["organization_id"])
+    rows = []
+    for code in sorted(municipalities):
+        row = municipalities[code]
+        rows.append({**{k: v for k, v in row.items() if k != "employer_ids"}, "employers": len(row["employer_ids"])})
+    return (
+        rows,
+        {key: len(value) for key, value in prefecture_employers.items()},
+        {key: len(value) for key, value in area_employers.items()},
+        len(employers),
     )
-    return [
-        {
-            "prefecture": row["place_prefecture"],
-            "code": row["place_code"],
-            "name": row["place_name"],
-            "workers": row["workers"],
-            "employers": row["employers"],
-        }
-        for row in rows
-    ]
-
-
-def _employers_by_prefecture() -> dict[str, int]:
-    rows = (
-        _active_workers()
-        .values(
-            prefecture=Coalesce("workplace__municipality__city__prefecture", "workplace__municipality__prefecture")
-        )
-        .annotate(employers=Count("organization_id", distinct=True))
-        .order_by()
-    )
-    return {row["prefecture"]: row["employers"] for row in rows}
-
-
-def _employers_by_area_and_total() -> tuple[dict[str, int], int]:
-    rows = (
-        _active_workers()
-        .values(place_area=_area_case("workplace__municipality__prefecture"))
-        .annotate(employers=Count("organization_id", distinct=True))
-        .order_by()
-    )
-    total = _active_workers().aggregate(employers=Count("organization_id", distinct=True))["employers"]
-    return {row["place_area"]: row["employers"] for row in rows}, total
 
 
 def _first_of_month(day: datetime.date) -> datetime.date:
@@ -158,8 +155,8 @@ def _add_months(day: datetime.date, months: int) -> datetime.date:
     return datetime.date(index // 12, index % 12 + 1, 1)
 
 
-def _trend_deltas() -> list[tuple[datetime.date, str, int]]:
-    """(day, area, change in active workers) from the status history: one query.
+def _trend_deltas(today: datetime.date) -> list[tuple[datetime.date, str, int]]:
+    """(month, area, change in active workers) from the status history: one query.
 
     Each status change is compared with the worker's previous one (LAG): becoming ``active`` counts
     +1, leaving ``active`` −1. The area is that of the worker's current workplace.
@@ -173,9 +170,13 @@ def _trend_deltas() -> list[tuple[datetime.date, str, int]]:
     params: list = []
     for area, prefs in METROPOLITAN_AREAS.items():
         params += [*prefs, area]
-    params += [OTHER_AREA]
+    params = [*params, OTHER_AREA, today]
+    if connection.vendor == "postgresql":
+        month_sql = "CAST(date_trunc('month', sc.effective_on) AS date)"
+    else:
+        month_sql = "strftime('%%Y-%%m-01', sc.effective_on)"
     sql = f"""
-        SELECT sc.effective_on, CASE {area_sql} ELSE %s END AS area,
+        SELECT {month_sql} AS month, CASE {area_sql} ELSE %s END AS area,
                SUM(CASE WHEN sc.status = 'active' AND (sc.prev IS NULL OR sc.prev <> 'active') THEN 1
                         WHEN sc.status <> 'active' AND sc.prev = 'active' THEN -1 ELSE 0 END) AS delta
         FROM (
@@ -186,7 +187,8 @@ def _trend_deltas() -> list[tuple[datetime.date, str, int]]:
         JOIN {Worker._meta.db_table} w ON w.id = sc.worker_id
         JOIN {Workplace._meta.db_table} wp ON wp.id = w.workplace_id
         JOIN {Municipality._meta.db_table} m ON m.id = wp.municipality_id
-        GROUP BY sc.effective_on, area
+        WHERE sc.effective_on <= %s
+        GROUP BY month, area
     """  # noqa: S608 -- table names come from the models, values are parameters
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -205,11 +207,11 @@ def monthly_trend(*, today: datetime.date, months: int = TREND_MONTHS) -> list[d
     month_keys = [_add_months(first, offset) for offset in range(months)]
     running = dict.fromkeys(AREAS, 0)
     by_month: dict[datetime.date, dict[str, int]] = defaultdict(lambda: dict.fromkeys(AREAS, 0))
-    for day, area, delta in _trend_deltas():
-        if day < first:
+    for month, area, delta in _trend_deltas(today):
+        if month < first:
             running[area] += delta
-        elif day <= today:
-            by_month[_first_of_month(day)][area] += delta
+        elif month <= today:
+            by_month[month][area] += delta
     result = []
     for month in month_keys:
         for area in AREAS:
@@ -232,12 +234,38 @@ class RegionalStatistics:
     trend: list[dict]
 
 
-def regional_statistics(*, today: datetime.date) -> RegionalStatistics:
-    """Every figure of the secretariat's statistics page, in five queries."""
-    municipalities = _municipality_rows()
-    employers_by_prefecture = _employers_by_prefecture()
-    employers_by_area, total_employers = _employers_by_area_and_total()
+#: The month-by-month trend reads the whole status history (a window over every status change);
+#: it is kept this long in the cache and refreshed ahead of time by the periodic task. The
+#: current month's point is always replaced by the live count.
+TREND_CACHE_SECONDS = 2 * 60 * 60
+
+
+def _trend_key(today: datetime.date) -> str:
+    return f"council:statistics:trend:{today.isoformat()}"
+
+
+def refresh_trend(*, today: datetime.date) -> list[dict]:
+    """Recompute the trend and keep it in the cache (the periodic task calls this)."""
     trend = monthly_trend(today=today)
+    cache.set(_trend_key(today), trend, TREND_CACHE_SECONDS)
+    return trend
+
+
+def regional_statistics(*, today: datetime.date, use_cache: bool = True) -> RegionalStatistics:
+    """Every figure of the statistics pages.
+
+    The counts by place are computed live in two queries (GROUP BY in the database). The trend
+    comes from the cache when it holds one for ``today`` (one query with the window otherwise);
+    its last point, the current month, is the live count, so it always agrees with the tables.
+    """
+    return _compute(today, use_cache=use_cache)
+
+
+def _compute(today: datetime.date, *, use_cache: bool) -> RegionalStatistics:
+    municipalities, employers_by_prefecture, employers_by_area, total_employers = _place_rows()
+    trend = cache.get(_trend_key(today)) if use_cache else None
+    if trend is None:
+        trend = refresh_trend(today=today) if use_cache else monthly_trend(today=today)
 
     prefecture_workers: dict[str, int] = defaultdict(int)
     for row in municipalities:
@@ -268,6 +296,8 @@ def regional_statistics(*, today: datetime.date) -> RegionalStatistics:
         }
         for area in AREAS
     ]
+    # The current month is what the tables show now, whatever the age of the cached history.
+    trend = [*trend[:-1], {"month": trend[-1]["month"], "areas": dict(area_workers), "total": total_workers}]
     return RegionalStatistics(
         today=today,
         total_workers=total_workers,

@@ -18,3 +18,14 @@ def send_invitation_task(self, *, invitation_id: int) -> bool:
 def close_due_circulations_task() -> list[int]:
     """Every 15 minutes: close written circulations past their deadline and record the outcome."""
     return services.close_due_circulations()
+
+
+@shared_task(soft_time_limit=300, time_limit=360)
+def refresh_statistics_task() -> int:
+    """Every 30 minutes: recompute the month-by-month trend of the regional statistics ahead of
+    its expiry, so that no visitor waits for it. Safe to run twice (it only overwrites the cache)."""
+    from django.utils import timezone
+
+    from .statistics import refresh_trend
+
+    return len(refresh_trend(today=timezone.localdate()))

@@ -89,12 +89,16 @@ def test_the_trend_follows_the_status_history():
 
 
 def test_the_statistics_page_uses_a_constant_number_of_queries(client, secretariat_user):
+    from django.core.cache import cache
+
     client.force_login(secretariat_user)
     _workers("132021", 3)
+    cache.clear()
     with CaptureQueriesContext(connection) as few:
         assert client.get(reverse("council:statistics")).status_code == 200
     for code in ("141011", "231002", "011002", "012025"):
         _workers(code, 4)
+    cache.clear()
     with CaptureQueriesContext(connection) as many:
         response = client.get(reverse("council:statistics"))
     assert len(many) == len(few)
@@ -102,6 +106,39 @@ def test_the_statistics_page_uses_a_constant_number_of_queries(client, secretari
     assert "vendor/chartjs/chart.umd.min.js" in body
     assert "cdn" not in body.lower()
     assert "首都圏(東京都、神奈川県、埼玉県、千葉県)" in body
+
+
+def test_the_trend_is_cached_but_its_current_month_is_live():
+    from council.tasks import refresh_statistics_task
+
+    workers = _workers("132021", 12, since=datetime.date(2026, 1, 5))
+    with CaptureQueriesContext(connection) as first:
+        stats = statistics.regional_statistics(today=TODAY)
+    assert stats.trend[-1]["total"] == 12
+    with CaptureQueriesContext(connection) as second:
+        statistics.regional_statistics(today=TODAY)
+    assert len(second) == len(first) - 1  # the history is not read again
+    # A worker leaves today: the tables and the current month follow at once.
+    worker = workers[0]
+    worker.status = WorkerStatus.LEFT
+    worker.save(update_fields=["status"])
+    WorkerStatusChange.objects.create(worker=worker, status=WorkerStatus.LEFT, effective_on=TODAY)
+    stats = statistics.regional_statistics(today=TODAY)
+    assert stats.total_workers == 11
+    assert stats.trend[-1]["total"] == 11
+    assert stats.trend[-1]["areas"]["首都圏"] == 11
+    # A change back-dated into an earlier month shows after the periodic refresh.
+    WorkerStatusChange.objects.filter(worker=worker, status=WorkerStatus.LEFT).update(
+        effective_on=datetime.date(2026, 6, 30)
+    )
+    july_first = datetime.date(2026, 7, 1)
+    july = next(row for row in statistics.regional_statistics(today=TODAY).trend if row["month"] == july_first)
+    assert july["total"] == 12
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("django.utils.timezone.localdate", lambda *args, **kwargs: TODAY)
+        refresh_statistics_task.run()
+    july = next(row for row in statistics.regional_statistics(today=TODAY).trend if row["month"] == july_first)
+    assert july["total"] == 11
 
 
 def test_the_secretariat_pages_are_not_public(client, make_user):
