@@ -390,22 +390,36 @@ def _render_document(document) -> bytes:
 def _rendered(documents: list) -> Iterator[bytes]:
     """The PDFs of ``documents`` in order: on every core for a large bundle, else in this process.
 
-    Worker processes are forked and only render (they never touch the database). Where forking is
-    not possible (a daemonic process), everything is rendered here.
+    Worker processes are forked and only render (they never touch the database). Inside a Celery
+    prefork worker, a daemonic process, the standard library refuses to fork, and billiard (Celery's
+    multiprocessing) provides the pool instead. Should no pool start, everything is rendered here.
     """
     workers = min(os.cpu_count() or 1, 4)
     if len(documents) < PARALLEL_MIN_PDFS or workers < 2:
         yield from map(_render_document, documents)
         return
+    executor = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
     try:
-        executor = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
         results = executor.map(_render_document, documents, chunksize=4)
+    except AssertionError:  # "daemonic processes are not allowed to have children"
+        executor.shutdown(wait=False, cancel_futures=True)
+    else:
+        with executor:
+            yield from results
+        return
+    from billiard.pool import Pool
+
+    try:
+        pool = Pool(processes=workers)
     except (AssertionError, OSError, ValueError) as exc:
         logger.info("rendering the bundle in one process: %s", exc)
         yield from map(_render_document, documents)
         return
-    with executor:
-        yield from results
+    try:
+        yield from pool.imap(_render_document, documents, chunksize=4)
+    finally:
+        pool.terminate()
+        pool.join()
 
 
 def build_pdf_bundle(bundle_id: int, *, task_id: str = "", progress_every: int = 10) -> PdfBundle:
