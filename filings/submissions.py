@@ -319,6 +319,30 @@ def acknowledge_confirmation(*, confirmation: Confirmation, actor: User, municip
     return confirmation
 
 
+@transaction.atomic
+def set_inbox_digest(*, municipality, actor: User, daily_digest: bool) -> InboxPreference:
+    """Choose one email per arrival (``False``) or one digest a day (``True``) for ``municipality``.
+
+    Accepts active staff of the municipality; the same choice again changes nothing. Writes the
+    preference and ``filings.inbox.preference_changed``.
+
+    :raises FilingPermissionError: the actor is not active staff of the municipality.
+    """
+    from municipalities.models import MunicipalityStaff
+
+    if not MunicipalityStaff.objects.filter(
+        user_id=getattr(actor, "pk", None), municipality=municipality, is_active=True
+    ).exists():
+        raise FilingPermissionError(_("通知設定を変更できるのはこの市区町村の職員のみです。"))
+    preference, _created = InboxPreference.objects.select_for_update().get_or_create(municipality=municipality)
+    if preference.daily_digest == daily_digest and not _created:
+        return preference
+    preference.daily_digest = daily_digest
+    preference.save(update_fields=["daily_digest", "updated_at"])
+    log_action(preference, "filings.inbox.preference_changed", actor=actor, data={"daily_digest": daily_digest})
+    return preference
+
+
 # --- "Download everything missing" ---------------------------------------------------------------
 
 

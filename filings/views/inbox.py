@@ -146,7 +146,11 @@ def municipality_inbox_preference_view(request: HttpRequest) -> HttpResponse:
     """Choose between one email per arrival and a daily digest."""
     staff = get_acting_staff(request)
     digest = request.POST.get("daily_digest") == "1"
-    InboxPreference.objects.update_or_create(municipality=staff.municipality, defaults={"daily_digest": digest})
+    try:
+        submissions.set_inbox_digest(municipality=staff.municipality, actor=request.user, daily_digest=digest)
+    except FilingError as exc:
+        messages.error(request, error_message(exc))
+        return redirect("filings:municipality_inbox")
     has_email = bool(getattr(profile_of(staff.municipality), "email", ""))
     if digest:
         messages.success(request, _("到着の通知を1日1回のまとめに切り替えました。"))
