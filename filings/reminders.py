@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -46,7 +47,8 @@ from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Exists, F, Min, OuterRef, Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -68,6 +70,7 @@ from .models import (
     ReminderWindow,
     VisaApplication,
     Worker,
+    Workplace,
 )
 
 logger = logging.getLogger(__name__)
@@ -78,6 +81,7 @@ JOIN_REQUEST_STALE_DAYS = 14
 #: Organisations are read in chunks of this many IDs, so that memory stays flat.
 CHUNK = 500
 SEND_TASK = "filings.tasks.reminders.send_reminder"
+SEND_BATCH_TASK = "filings.tasks.reminders.send_reminders_batch"
 
 
 class ReminderError(Exception):
@@ -123,27 +127,50 @@ def in_extension_window(expiry: datetime.date, today: datetime.date) -> bool:
 
 def recipients_for(organization: Organization, *, kind: str) -> list[dict[str, str]]:
     """The contact email and the representatives, each once, with the language to write in."""
-    out: dict[str, dict[str, str]] = {}
-    contact = (organization.contact_email or "").strip()
-    if contact:
-        language = User.objects.filter(email__iexact=contact).values_list("language", flat=True).first()
-        out[contact.lower()] = {"email": contact, "language": language or "ja"}
+    return recipients_many([organization], kind=kind)[organization.pk]
+
+
+def recipients_many(organizations: list[Organization], *, kind: str) -> dict[int, list[dict[str, str]]]:
+    """:func:`recipients_for` for many organisations, in three queries.
+
+    Representatives who turned off the due-date reminders are left out of those; users who opted
+    out of non-essential emails are left out of the extension reminders.
+    """
+    ids = [o.pk for o in organizations]
+    contacts = {(o.contact_email or "").strip().lower() for o in organizations} - {""}
+    languages = (
+        dict(
+            User.objects.annotate(address=Lower("email"))
+            .filter(address__in=contacts)
+            .values_list("address", "language")
+        )
+        if contacts
+        else {}
+    )
     opted_out = (
-        set(ReminderOptOut.objects.filter(organization=organization).values_list("user_id", flat=True))
+        set(ReminderOptOut.objects.filter(organization_id__in=ids).values_list("organization_id", "user_id"))
         if kind == ReminderKind.DUE
         else set()
     )
-    representatives = OrganizationMembership.objects.filter(
-        organization=organization, role=OrganizationRole.REPRESENTATIVE, user__is_active=True
-    ).select_related("user")
-    for membership in representatives:
-        user = membership.user
-        if user.pk in opted_out:
-            continue
-        if kind == ReminderKind.EXTENSION and not user.receives_optional_email:
-            continue
-        out.setdefault(user.email.lower(), {"email": user.email, "language": user.language or "ja"})
-    return sorted(out.values(), key=lambda r: r["email"])
+    representatives: dict[int, list[User]] = defaultdict(list)
+    for membership in OrganizationMembership.objects.filter(
+        organization_id__in=ids, role=OrganizationRole.REPRESENTATIVE, user__is_active=True
+    ).select_related("user"):
+        representatives[membership.organization_id].append(membership.user)
+    result = {}
+    for organization in organizations:
+        out: dict[str, dict[str, str]] = {}
+        contact = (organization.contact_email or "").strip()
+        if contact:
+            out[contact.lower()] = {"email": contact, "language": languages.get(contact.lower()) or "ja"}
+        for user in representatives[organization.pk]:
+            if (organization.pk, user.pk) in opted_out:
+                continue
+            if kind == ReminderKind.EXTENSION and not user.receives_optional_email:
+                continue
+            out.setdefault(user.email.lower(), {"email": user.email, "language": user.language or "ja"})
+        result[organization.pk] = sorted(out.values(), key=lambda r: r["email"])
+    return result
 
 
 def secretariat_recipients() -> list[dict[str, str]]:
@@ -177,26 +204,141 @@ def _record(reminder: Reminder, keys: list[dict]) -> list[dict]:
     return kept
 
 
-def _queue(reminder: Reminder, keys: list[dict], *, filter_content) -> Reminder | None:
-    """Within the caller's transaction: save ``reminder``, record its items, queue the email."""
+def _queue(
+    reminder: Reminder, keys: list[dict], *, filter_content, collect: list[int] | None = None
+) -> Reminder | None:
+    """Within the caller's transaction: save ``reminder``, record its items, queue the email.
+
+    With ``collect``, the reminder's ID is appended to it instead, for the caller to queue one
+    send task for many reminders (the daily scan, one per chunk of organisations).
+    """
     try:
         with transaction.atomic():
+            reminder.content = filter_content(keys)
             reminder.save()
             kept = _record(reminder, keys)
             if not kept:
                 raise _NothingNewError
-            reminder.content = filter_content(kept)
-            reminder.save(update_fields=["content"])
+            if len(kept) != len(keys):
+                reminder.content = filter_content(kept)
+                reminder.save(update_fields=["content"])
             log_action(
                 reminder,
                 "filings.reminder.queued",
                 actor=None,
                 data={"kind": reminder.kind, "window": reminder.window_days, "run_on": reminder.run_on.isoformat()},
             )
-            enqueue(SEND_TASK, reminder_id=reminder.pk)
+            if collect is None:
+                enqueue(SEND_TASK, reminder_id=reminder.pk)
+            else:
+                collect.append(reminder.pk)
     except _NothingNewError:
         return None
     return reminder
+
+
+# --- Loading many organisations at once -------------------------------------------------------------
+
+
+_ORGANIZATION_FIELDS = ("name", "contact_department", "contact_name", "contact_phone", "contact_email")
+
+
+def situations(organizations: list[Organization], *, today: datetime.date) -> dict[int, rules.Situation]:
+    """The rules' input for each of ``organizations``, in five queries for all of them.
+
+    The same facts as ``selectors.load`` (which loads one organisation in six queries), so that the
+    daily scan evaluates a chunk of organisations without six round trips each; a test checks that
+    both give the same requirements.
+    """
+    from municipalities.models import Municipality
+
+    ids = [o.pk for o in organizations]
+    workplaces: dict[int, list[tuple]] = defaultdict(list)
+    for row in (
+        Workplace.objects.filter(organization_id__in=ids)
+        .order_by()
+        .values_list("organization_id", "id", "name", "address", "closed_on", "municipality_id")
+    ):
+        workplaces[row[0]].append(row[1:])
+    workers: dict[int, list[tuple]] = defaultdict(list)
+    for row in (
+        Worker.objects.filter(organization_id__in=ids)
+        .order_by()
+        .values_list("organization_id", "id", "name", "status", "workplace_id", "residence_municipality_id")
+    ):
+        workers[row[0]].append(row[1:])
+    first_application = dict(
+        VisaApplication.objects.filter(
+            worker__organization_id__in=ids,
+            state__in=rules.DUE_SETTING_STATES,
+            planned_date__gte=rules.OBLIGATION_START,
+        )
+        .order_by()
+        .values("worker_id")
+        .annotate(first=Min("planned_date"))
+        .values_list("worker_id", "first")
+    )
+    confirmations: dict[int, list[dict]] = defaultdict(list)
+    for row in (
+        Confirmation.objects.filter(organization_id__in=ids, status=ConfirmationStatus.SUBMITTED)
+        .order_by()
+        .values("organization_id", "id", "municipality_id", "submitted_on", "submitted_at", "method", "content")
+    ):
+        confirmations[row["organization_id"]].append(row)
+    municipality_ids = {w[4] for rows in workplaces.values() for w in rows}
+    municipality_ids |= {w[4] for rows in workers.values() for w in rows}
+    municipality_ids |= {c["municipality_id"] for rows in confirmations.values() for c in rows}
+    code_of = dict(Municipality.objects.filter(pk__in=municipality_ids).values_list("pk", "code"))
+    out = {}
+    no_applications: tuple[rules.ApplicationFacts, ...] = ()
+    for organization in organizations:
+        for row in confirmations[organization.pk]:
+            row["municipality__code"] = code_of[row["municipality_id"]]
+        out[organization.pk] = rules.Situation(
+            employer=rules.EmployerFacts(
+                name=organization.name,
+                contact=rules.Contact(
+                    department=organization.contact_department,
+                    name=organization.contact_name,
+                    phone=organization.contact_phone,
+                    email=organization.contact_email,
+                ),
+            ),
+            workplaces=tuple(
+                rules.WorkplaceFacts(pk, name, address, code_of[municipality_id], closed_on is None)
+                for pk, name, address, closed_on, municipality_id in workplaces[organization.pk]
+            ),
+            workers=tuple(
+                rules.WorkerFacts(
+                    pk,
+                    name,
+                    status,
+                    workplace_id,
+                    code_of[municipality_id],
+                    (rules.ApplicationFacts("", first_application[pk]),)
+                    if pk in first_application
+                    else no_applications,
+                )
+                for pk, name, status, workplace_id, municipality_id in workers[organization.pk]
+            ),
+            confirmations=tuple(selectors.confirmation_facts(row) for row in confirmations[organization.pk]),
+            today=today,
+        )
+    return out
+
+
+def due_by_window(
+    situation: rules.Situation, *, today: datetime.date, windows: list[int]
+) -> dict[int, list[tuple[str, datetime.date]]]:
+    """Per current window, the missing municipalities (code, due date) the rules find in it."""
+    out: dict[int, list[tuple[str, datetime.date]]] = {}
+    for requirement in rules.evaluate(situation):
+        if not requirement.is_missing or requirement.due_date is None:
+            continue
+        window = current_window(requirement.due_date, today, windows)
+        if window is not None:
+            out.setdefault(window, []).append((requirement.municipality, requirement.due_date))
+    return out
 
 
 # --- The daily scan --------------------------------------------------------------------------------
@@ -213,23 +355,41 @@ def _chunks(ids: Iterator[int], size: int = CHUNK) -> Iterator[list[int]]:
         yield chunk
 
 
-def due_candidates(today: datetime.date, windows: list[int]) -> Iterator[int]:
-    """IDs of organisations with a connecting worker's application planned inside the largest window.
+def due_candidates(today: datetime.date, windows: list[int], *, shard: tuple[int, int] = (0, 1)) -> Iterator[int]:
+    """IDs of organisations that may have a municipality due in a window not reminded of yet.
 
-    A superset of those with a municipality due in a window (a due date is a planned date), read
-    in order with a server-side cursor.
+    A due date is the planned date of a connecting worker's application, so: organisations with
+    such an application planned inside a window, unless that (organisation, date, window) was
+    reminded already — the same day's second run finds almost none. ``shard=(i, n)`` keeps the
+    organisations whose ID modulo ``n`` is ``i`` (the scan split between workers). Read in order
+    with a server-side cursor.
     """
     if not windows:
         return iter(())
-    horizon = today + datetime.timedelta(days=max(windows))
-    return (
-        VisaApplication.objects.filter(
-            state__in=rules.DUE_SETTING_STATES,
-            planned_date__gte=max(today, rules.OBLIGATION_START),
-            planned_date__lte=horizon,
-            worker__status__in=rules.CONNECTING_STATUSES,
+    inside_a_window: Q | None = None
+    lower = today
+    for window in sorted(windows):
+        upper = today + datetime.timedelta(days=window)
+        reminded = ReminderItem.objects.filter(
+            kind=ReminderKind.DUE,
+            organization_id=OuterRef("worker__organization_id"),
+            due_date=OuterRef("planned_date"),
+            window_days=window,
         )
-        .order_by("worker__organization_id")
+        this_window = Q(planned_date__gte=lower, planned_date__lte=upper) & ~Exists(reminded)
+        inside_a_window = this_window if inside_a_window is None else inside_a_window | this_window
+        lower = upper + datetime.timedelta(days=1)
+    applications = VisaApplication.objects.filter(
+        inside_a_window,
+        state__in=rules.DUE_SETTING_STATES,
+        planned_date__gte=rules.OBLIGATION_START,
+        worker__status__in=rules.CONNECTING_STATUSES,
+    )
+    index, count = shard
+    if count > 1:
+        applications = applications.annotate(shard=F("worker__organization_id") % count).filter(shard=index)
+    return (
+        applications.order_by("worker__organization_id")
         .values_list("worker__organization_id", flat=True)
         .distinct()
         .iterator(chunk_size=2000)
@@ -237,33 +397,37 @@ def due_candidates(today: datetime.date, windows: list[int]) -> Iterator[int]:
 
 
 def remind_organization(
-    organization: Organization, *, today: datetime.date, windows: list[int] | None = None
+    organization: Organization,
+    *,
+    today: datetime.date,
+    windows: list[int] | None = None,
+    collect: list[int] | None = None,
+    by_window: dict[int, list[tuple[str, datetime.date]]] | None = None,
+    recipients: list[dict[str, str]] | None = None,
 ) -> list[Reminder]:
     """Queue one due-date digest per window for ``organization``; returns the reminders queued.
 
-    Writes a Reminder, its ReminderItems and an outbox row per window with something new, in one
-    transaction per window; after commit the outbox sends :func:`send_reminder`. A key reminded
-    already is skipped; nothing is written when nothing is new.
+    Writes a Reminder, its ReminderItems and an outbox row per window with something new (with
+    ``collect``, no outbox row: the IDs are collected), each window in a savepoint of the caller's
+    transaction; after commit the outbox sends :func:`send_reminder`. A key reminded already is
+    skipped; nothing is written when nothing is new. ``by_window`` is what :func:`due_by_window`
+    found, if the caller loaded it already.
     """
     windows = active_windows() if windows is None else windows
-    report = selectors.requirements_for(organization, today=today)
-    by_window: dict[int, list] = {}
-    for entry in report.missing:
-        if entry.due_date is None:
-            continue
-        window = current_window(entry.due_date, today, windows)
-        if window is not None:
-            by_window.setdefault(window, []).append(entry)
+    if by_window is None:
+        situation = situations([organization], today=today)[organization.pk]
+        by_window = due_by_window(situation, today=today, windows=windows)
     if not by_window:
         return []
-    recipients = recipients_for(organization, kind=ReminderKind.DUE)
+    if recipients is None:
+        recipients = recipients_for(organization, kind=ReminderKind.DUE)
     queued = []
     for window, entries in sorted(by_window.items(), reverse=True):
         keys = [
             {"organization": organization, "due_date": d, "window_days": window}
-            for d in sorted({e.due_date for e in entries})
+            for d in sorted({due for _, due in entries})
         ]
-        listed = [{"code": e.municipality.code, "due_date": e.due_date.isoformat()} for e in entries]
+        listed = [{"code": code, "due_date": due.isoformat()} for code, due in entries]
 
         def content(kept: list[dict], listed=listed) -> dict:
             dates = {k["due_date"].isoformat() for k in kept}
@@ -276,16 +440,17 @@ def remind_organization(
             run_on=today,
             recipients=recipients,
         )
-        if _queue(reminder, keys, filter_content=content) is not None:
+        if _queue(reminder, keys, filter_content=content, collect=collect) is not None:
             queued.append(reminder)
     return queued
 
 
-def extension_candidates(today: datetime.date):
-    """Connecting workers whose card expires within three months and who have no extension in view."""
+def extension_candidates(today: datetime.date, *, shard: tuple[int, int] = (0, 1)):
+    """Connecting workers whose card expires within three months, who have no extension in view and
+    were not reminded of this expiry yet."""
     latest_expiry = today + EXTENSION_LEAD
     planned = VisaApplication.objects.filter(kind=ApplicationKind.EXTENSION).exclude(state=ApplicationState.REFUSED)
-    return (
+    workers = (
         Worker.objects.filter(
             status__in=rules.CONNECTING_STATUSES,
             residence_card_expiry__gte=today,
@@ -296,24 +461,47 @@ def extension_candidates(today: datetime.date):
                 planned_date__gte=today - relativedelta(months=6)  # one for this expiry, not an old one
             ).values("worker_id")
         )
-        .order_by("organization_id", "residence_card_expiry", "pk")
-        .values_list("organization_id", "pk", "name", "residence_card_expiry")
+        .exclude(
+            Exists(
+                ReminderItem.objects.filter(
+                    kind=ReminderKind.EXTENSION, worker_id=OuterRef("pk"), due_date=OuterRef("residence_card_expiry")
+                )
+            )
+        )
+    )
+    index, count = shard
+    if count > 1:
+        workers = workers.annotate(shard=F("organization_id") % count).filter(shard=index)
+    return workers.order_by("organization_id", "residence_card_expiry", "pk").values_list(
+        "organization_id", "pk", "name", "residence_card_expiry"
     )
 
 
-def remind_extensions(today: datetime.date) -> int:
+def remind_extensions(today: datetime.date, *, shard: tuple[int, int] = (0, 1)) -> int:
     """Queue one extension digest per organisation for workers entering the extension window.
 
-    Writes like :func:`remind_organization`, keyed by (worker, expiry). Returns how many were queued.
+    Writes like :func:`remind_organization`, keyed by (worker, expiry), one transaction and one
+    send task per :data:`CHUNK` organisations. Returns how many were queued.
     """
     count = 0
     current: int | None = None
     rows: list[tuple] = []
+    collect: list[int] = []
+    batch: list[tuple[int, list[tuple]]] = []
 
-    def flush(organization_id: int | None, rows: list[tuple]) -> int:
-        if organization_id is None or not rows:
-            return 0
-        organization = Organization.objects.get(pk=organization_id)
+    def commit() -> int:
+        organizations = Organization.objects.in_bulk([organization_id for organization_id, _ in batch])
+        recipients = recipients_many(list(organizations.values()), kind=ReminderKind.EXTENSION)
+        with transaction.atomic():
+            collect.clear()
+            for organization_id, grouped in batch:
+                flush(organizations[organization_id], recipients[organization_id], grouped)
+            if collect:
+                enqueue(SEND_BATCH_TASK, reminder_ids=list(collect))
+        batch.clear()
+        return len(collect)
+
+    def flush(organization: Organization, recipients: list[dict[str, str]], rows: list[tuple]) -> int:
         keys = [{"organization": organization, "worker_id": pk, "due_date": expiry} for _, pk, _, expiry in rows]
         workers = {pk: {"id": pk, "name": name, "expiry": expiry.isoformat()} for _, pk, name, expiry in rows}
 
@@ -324,16 +512,21 @@ def remind_extensions(today: datetime.date) -> int:
             kind=ReminderKind.EXTENSION,
             organization=organization,
             run_on=today,
-            recipients=recipients_for(organization, kind=ReminderKind.EXTENSION),
+            recipients=recipients,
         )
-        return 1 if _queue(reminder, keys, filter_content=content) is not None else 0
+        return 1 if _queue(reminder, keys, filter_content=content, collect=collect) is not None else 0
 
-    for row in extension_candidates(today).iterator(chunk_size=2000):
+    for row in extension_candidates(today, shard=shard).iterator(chunk_size=2000):
         if row[0] != current:
-            count += flush(current, rows)
+            if current is not None:
+                batch.append((current, rows))
+                if len(batch) >= CHUNK:
+                    count += commit()
             current, rows = row[0], []
         rows.append(row)
-    count += flush(current, rows)
+    if current is not None:
+        batch.append((current, rows))
+    count += commit()
     return count
 
 
@@ -369,20 +562,42 @@ def remind_secretariat(today: datetime.date) -> int:
     return 1 if done is not None else 0
 
 
-def run_daily(*, today: datetime.date | None = None) -> int:
+def run_daily(*, today: datetime.date | None = None, shard: tuple[int, int] = (0, 1)) -> int:
     """The daily scan (beat task and ``send_reminders``): every kind of reminder due today.
 
-    Streams the candidate organisations in chunks of :data:`CHUNK` IDs; safe to run any number of
-    times, concurrently too (see the module docstring). Returns how many reminders were queued.
+    Streams the candidate organisations in chunks of :data:`CHUNK` IDs, each chunk in one
+    transaction that also queues one send task for its reminders (one outbox row, one commit per
+    chunk rather than per organisation). Safe to run any number of times, concurrently too (see
+    the module docstring); ``shard=(i, n)`` does the share of one of ``n`` parallel runs (the
+    secretariat's digest with shard 0). Returns how many reminders were queued.
     """
     today = today or timezone.localdate()
     windows = active_windows()
     count = 0
-    for chunk in _chunks(due_candidates(today, windows)):
-        for organization in Organization.objects.filter(pk__in=chunk).order_by("pk"):
-            count += len(remind_organization(organization, today=today, windows=windows))
-    count += remind_extensions(today)
-    count += remind_secretariat(today)
+    for chunk in _chunks(due_candidates(today, windows, shard=shard)):
+        organizations = list(Organization.objects.filter(pk__in=chunk).only(*_ORGANIZATION_FIELDS).order_by("pk"))
+        loaded = situations(organizations, today=today)
+        due = {o.pk: due_by_window(loaded[o.pk], today=today, windows=windows) for o in organizations}
+        del loaded
+        to_remind = [o for o in organizations if due[o.pk]]
+        recipients = recipients_many(to_remind, kind=ReminderKind.DUE) if to_remind else {}
+        with transaction.atomic():
+            ids: list[int] = []
+            for organization in to_remind:
+                remind_organization(
+                    organization,
+                    today=today,
+                    windows=windows,
+                    collect=ids,
+                    by_window=due[organization.pk],
+                    recipients=recipients[organization.pk],
+                )
+            if ids:
+                enqueue(SEND_BATCH_TASK, reminder_ids=ids)
+        count += len(ids)
+    count += remind_extensions(today, shard=shard)
+    if shard[0] == 0:
+        count += remind_secretariat(today)
     return count
 
 
@@ -539,6 +754,24 @@ def send_reminder(reminder_id: int) -> bool:
         raise
     Reminder.objects.filter(pk=reminder_id).update(status=ReminderStatus.SENT, sent_at=timezone.now(), last_error="")
     return True
+
+
+def send_reminders(reminder_ids: list[int]) -> int:
+    """Send each of ``reminder_ids`` (see :func:`send_reminder`); returns how many this call sent.
+
+    A mail error on one does not stop the others; the first is raised at the end so that the task
+    retries, and the retry skips those already sent.
+    """
+    sent = 0
+    error: Exception | None = None
+    for reminder_id in reminder_ids:
+        try:
+            sent += send_reminder(reminder_id)
+        except Exception as exc:
+            error = error or exc
+    if error is not None:
+        raise error
+    return sent
 
 
 # --- Settings ------------------------------------------------------------------------------------------

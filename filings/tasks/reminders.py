@@ -4,7 +4,7 @@ import smtplib
 
 from celery import shared_task
 
-__all__ = ["send_daily_reminders", "send_reminder"]
+__all__ = ["send_daily_reminders", "send_reminder", "send_reminders_batch"]
 
 
 @shared_task(ignore_result=True)
@@ -28,3 +28,16 @@ def send_reminder(reminder_id: int) -> bool:
     from filings.reminders import send_reminder as send
 
     return send(reminder_id)
+
+
+@shared_task(
+    ignore_result=True,
+    autoretry_for=(smtplib.SMTPException, ConnectionError, TimeoutError),
+    retry_backoff=30,
+    retry_kwargs={"max_retries": 8},
+)
+def send_reminders_batch(reminder_ids: list[int]) -> int:
+    """Send the reminders one scan chunk queued, each at most once; a retry skips those sent."""
+    from filings.reminders import send_reminders
+
+    return send_reminders(reminder_ids)

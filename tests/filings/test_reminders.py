@@ -212,7 +212,7 @@ def test_a_second_run_on_the_same_day_sends_nothing(worker, run):
     assert run(before(14)) == 0
     assert Reminder.objects.count() == 1
     assert len(mail.outbox) == 2
-    assert QueuedTask.objects.filter(task_name=reminders.SEND_TASK).count() == 1
+    assert QueuedTask.objects.filter(task_name=reminders.SEND_BATCH_TASK).count() == 1
 
 
 def test_the_command_runs_the_same_service_and_ends_with_the_count(worker, capsys, django_capture_on_commit_callbacks):
@@ -365,3 +365,15 @@ def test_decided_requests_are_not_in_the_digest(make_user, secretariat_user, run
     request.status = JoinRequestStatus.APPROVED
     request.save()
     assert run(today) == 0
+
+
+def test_the_scans_bulk_loader_gives_the_rules_the_same_facts_as_the_selector(worker, organization, actor):
+    from filings import selectors
+
+    draft = services.create_confirmation(
+        organization=organization, actor=actor, municipality="132021", today=before(20)
+    )
+    services.submit_confirmation(confirmation=draft, actor=actor, method="email", submitted_on=before(20))
+    services.update_worker(worker=worker, actor=actor, residence_card_expiry=datetime.date(2027, 6, 30))
+    loaded = reminders.situations([organization], today=before(14))[organization.pk]
+    assert loaded == selectors.load_situation(organization, today=before(14))

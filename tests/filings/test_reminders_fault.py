@@ -20,8 +20,8 @@ COUNTS = (
     "from filings.models import Reminder\n"
     "from accounts.models import QueuedTask\n"
     "print('counts', Reminder.objects.count(), Reminder.objects.filter(status='sent').count(),"
-    " QueuedTask.objects.filter(task_name='filings.tasks.reminders.send_reminder').count(),"
-    " QueuedTask.objects.filter(task_name='filings.tasks.reminders.send_reminder', sent_at__isnull=False).count())"
+    " QueuedTask.objects.filter(task_name='filings.tasks.reminders.send_reminders_batch').count(),"
+    " QueuedTask.objects.filter(task_name='filings.tasks.reminders.send_reminders_batch', sent_at__isnull=False).count())"
 )
 PLANNED = (
     "import datetime\n"
