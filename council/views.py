@@ -1,7 +1,5 @@
 """Council pages: public meetings and statistics, members' invitations and requests, the secretariat's tools."""
 
-import json
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -180,6 +178,15 @@ def meeting_manage_view(request: HttpRequest, pk: int) -> HttpResponse:
                 )
                 messages.success(request, _("公開・非公開の決定を記録しました。"))
                 return redirect("council:meeting_manage", pk=pk)
+            if action == "guest_attendance":
+                invitation = meeting.invitations.filter(pk=request.POST.get("invitation"), member=None).first()
+                if invitation is None:
+                    raise Http404
+                services.record_attendance(
+                    invitation, attending=request.POST.get("attending") == "1", acting_user=request.user
+                )
+                messages.success(request, _("招へい者の出欠を記録しました。"))
+                return redirect("council:meeting_manage", pk=pk)
             if action == "close":
                 if meeting.kind == MeetingKind.WRITTEN:
                     services.close_circulation(meeting, acting_user=request.user)
@@ -329,7 +336,7 @@ def statistics_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "council/statistics.html",
-        {"stats": stats, "chart_json": json.dumps(chart, ensure_ascii=False), "definition": METROPOLITAN_AREAS},
+        {"stats": stats, "chart": chart, "definition": METROPOLITAN_AREAS},
     )
 
 

@@ -34,6 +34,6 @@
         {label: "所属機関数", data: data.prefectures.employers, backgroundColor: colors[3]}
       ]
     },
-    options: {plugins: {title: {display: true, text: "都道府県別"}}}
+    options: {aspectRatio: 3, plugins: {title: {display: true, text: "都道府県別"}}}
   });
 })();

@@ -115,3 +115,20 @@ def test_closed_meetings_appear_on_the_public_page_with_their_reason_or_the_with
     assert "相手国政府" not in page.content()
     page.goto(page.base_url + f"/council/meetings/{with_reason.pk}/")
     assert "個別の特定技能所属機関の不正事案を扱うため。" in page.inner_text(".closed-reason")
+
+
+def test_the_statistics_page_draws_its_charts_from_the_vendored_chartjs(secretariat_page):
+    from tests.council.test_statistics import _workers
+
+    _workers("132021", 12)
+    _workers("231002", 15)
+    errors = []
+    secretariat_page.on("pageerror", lambda exc: errors.append(str(exc)))
+    requests = []
+    secretariat_page.on("request", lambda request: requests.append(request.url))
+    secretariat_page.goto(secretariat_page.base_url + "/council/statistics/")
+    secretariat_page.wait_for_function("window.Chart && Object.keys(Chart.instances).length === 3")
+    assert errors == []
+    assert all(url.startswith(secretariat_page.base_url) for url in requests)
+    assert "首都圏" in secretariat_page.inner_text("#areas")
+    shot(secretariat_page, "council-statistics")

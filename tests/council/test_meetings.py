@@ -106,6 +106,26 @@ def test_a_guest_is_invited_by_email_with_the_ics(secretariat_user, members, dja
     assert "mailto:yamamoto@univ.example.jp" in content
 
 
+def test_the_secretariat_records_a_guest_reply(secretariat_user, members, client):
+    meeting = MeetingFactory()
+    services.convene_meeting(
+        meeting,
+        scope=ConveneScope.PARTICIPANTS,
+        member_ids=[members[0].pk],
+        guests=[{"name": "山本 教授", "email": "yamamoto@univ.example.jp"}],
+        acting_user=secretariat_user,
+    )
+    guest = meeting.invitations.get(member=None)
+    member_invitation = meeting.invitations.get(member=members[0])
+    client.force_login(secretariat_user)
+    url = reverse("council:meeting_manage", args=[meeting.pk])
+    client.post(url, {"action": "guest_attendance", "invitation": guest.pk, "attending": "0"})
+    guest.refresh_from_db()
+    assert guest.attendance == Attendance.DECLINED
+    # Members answer for themselves: the guest form does not touch their invitation.
+    assert client.post(url, {"action": "guest_attendance", "invitation": member_invitation.pk}).status_code == 404
+
+
 def test_a_guest_without_email_is_refused(secretariat_user, members):
     meeting = MeetingFactory()
     with pytest.raises(CouncilError):
