@@ -118,14 +118,18 @@ def confirmation_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
             if confirmation.method == SubmissionMethod.PORTAL:
                 messages.success(
                     request,
-                    _("%(municipality)s の受付箱に届きました。受付番号: %(number)s")
+                    _(
+                        "%(municipality)s の受付箱に届きました。受付番号: %(number)s"
+                        "(協力確認書の詳細から受付票を表示できます)"
+                    )
                     % {"municipality": confirmation.municipality, "number": confirmation.receipt_number},
                 )
-                return redirect("filings:confirmation_receipt", pk=confirmation.pk)
-            messages.success(
-                request, _("%(municipality)s への提出を記録しました。") % {"municipality": confirmation.municipality}
-            )
-            return redirect("filings:confirmation_detail", pk=confirmation.pk)
+            else:
+                messages.success(
+                    request,
+                    _("%(municipality)s への提出を記録しました。") % {"municipality": confirmation.municipality},
+                )
+            return redirect("filings:dashboard")
     confirmation.refresh_from_db()
     return render(
         request,

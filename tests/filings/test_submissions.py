@@ -170,12 +170,16 @@ def test_receipt_page_and_receipt_pdf(actor, draft, employer):
     assert ConfirmationAccess.objects.filter(confirmation=submitted, action="download_receipt").count() == 1
 
 
-def test_portal_submit_through_the_page_leads_to_the_receipt(draft, employer):
+def test_portal_submit_through_the_page_gives_the_receipt_number(draft, employer):
     response = employer.post(
-        reverse("filings:confirmation_submit", args=[draft.pk]), {"method": "portal", "submitted_on": "2026-11-22"}
+        reverse("filings:confirmation_submit", args=[draft.pk]),
+        {"method": "portal", "submitted_on": "2026-11-22"},
+        follow=True,
     )
-    assert response.status_code == 302
-    assert response.url == reverse("filings:confirmation_receipt", args=[draft.pk])
+    draft.refresh_from_db()
+    assert draft.receipt_number in response.content.decode()
+    detail = employer.get(reverse("filings:confirmation_detail", args=[draft.pk])).content.decode()
+    assert reverse("filings:confirmation_receipt", args=[draft.pk]) in detail
 
 
 def test_another_organisations_receipt_is_404(actor, draft, client, make_user):
