@@ -234,7 +234,11 @@ def run() -> list[tuple[str, str]]:
             f"{data['workers']} workers, {data['applications']} planned applications, "
             f"{data['organizations']} organisations (inserted in {data['seconds']:.0f} s)",
         ),
-        ("processes", f"{shards} (the scan split by organisation ID; {wall:.1f} s for both runs in all)"),
+        (
+            "processes",
+            f"{shards} ({'as the beat task runs it' if shards == 1 else 'the scan split by organisation ID'}; "
+            f"{wall:.1f} s for both runs in all)",
+        ),
         ("first scan", f"{result['first_s']:.1f} s, {result['first']} reminders queued ({verdict})"),
         ("second scan, same day", f"{result['second_s']:.1f} s, {result['second']} reminders queued"),
         (

@@ -22,9 +22,10 @@ Policy
 
 Exactly once: a unique send intent, sent at most once
 -----------------------------------------------------
-The scan creates, in one transaction per organisation, the :class:`~filings.models.Reminder`, one
-:class:`~filings.models.ReminderItem` per key under a unique constraint — (organisation, due date,
-window), (worker, expiry), (day) — and the outbox row that will run :func:`send_reminder`. A key
+The scan creates, in one transaction per chunk of organisations, each
+:class:`~filings.models.Reminder`, one :class:`~filings.models.ReminderItem` per key under a
+unique constraint — (organisation, due date, window), (worker, expiry), (day) — and the outbox
+row of one task that will run :func:`send_reminder` for each reminder of the chunk. A key
 already taken (an earlier or a concurrent run: the second insert waits for the first transaction
 and then fails) drops that item; a digest left empty is rolled back. A crash before the commit
 leaves nothing, so the next run sends; after the commit the outbox delivers the task even if the

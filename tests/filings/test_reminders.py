@@ -377,3 +377,67 @@ def test_the_scans_bulk_loader_gives_the_rules_the_same_facts_as_the_selector(wo
     services.update_worker(worker=worker, actor=actor, residence_card_expiry=datetime.date(2027, 6, 30))
     loaded = reminders.situations([organization], today=before(14))[organization.pk]
     assert loaded == selectors.load_situation(organization, today=before(14))
+
+
+def test_a_scan_split_in_shards_covers_every_organisation_once(worker, organization, run, make_user):
+    from accounts.models import Organization
+
+    other = Organization.objects.create(name="株式会社その他", contact_email="other@example.jp")
+    assert {organization.pk % 2, other.pk % 2} == {0, 1}  # consecutive keys: one in each shard
+    other_actor = make_user("other-rep@example.jp")
+    OrganizationMembership.objects.create(user=other_actor, organization=other, role=OrganizationRole.REPRESENTATIVE)
+    workplace = services.create_workplace(
+        organization=other, actor=other_actor, name="本社", postal_code="190-0012", address="東京都立川市曙町1-1-1"
+    )
+    hired = services.create_worker(
+        organization=other,
+        actor=other_actor,
+        name="TRAN THI B",
+        nationality="ベトナム",
+        workplace=workplace,
+        residence_postal_code="190-0012",
+        residence_address="東京都立川市曙町3-3-3",
+    )
+    services.plan_application(worker=hired, actor=other_actor, kind=ApplicationKind.CHANGE, planned_date=DUE)
+    first = reminders.run_daily(today=before(14), shard=(organization.pk % 2, 2))
+    assert list(Reminder.objects.values_list("organization_id", flat=True)) == [organization.pk]
+    second = reminders.run_daily(today=before(14), shard=(other.pk % 2, 2))
+    assert (first, second) == (1, 1)
+    assert reminders.run_daily(today=before(14)) == 0
+
+
+def test_a_batch_goes_on_after_one_reminder_fails_and_its_retry_skips_those_sent(worker, settings, make_user):
+    reminders.run_daily(today=before(14))
+    first = Reminder.objects.get()
+    second = Reminder.objects.create(
+        kind="due",
+        organization=first.organization,
+        window_days=7,
+        run_on=before(14),
+        recipients=first.recipients,
+        content=first.content,
+    )
+    Reminder.objects.filter(pk=first.pk).update(recipients=[{"email": "refused@example.jp", "language": "ja"}])
+    settings.EMAIL_BACKEND = "tests.filings.test_reminders.RefusingEmptyBackend"
+    with pytest.raises(smtplib.SMTPException):
+        reminders.send_reminders([first.pk, second.pk])
+    assert Reminder.objects.get(pk=second.pk).status == ReminderStatus.SENT
+    assert Reminder.objects.get(pk=first.pk).status == ReminderStatus.PENDING
+    assert len(mail.outbox) == 2
+    Reminder.objects.filter(pk=first.pk).update(recipients=second.recipients)
+    assert reminders.send_reminders([first.pk, second.pk]) == 1
+    assert len(mail.outbox) == 4
+
+
+class RefusingEmptyBackend:
+    """Delivers to the test outbox, but refuses refused@example.jp."""
+
+    def __init__(self, *args, **kwargs):
+        from django.core.mail.backends.locmem import EmailBackend
+
+        self.inner = EmailBackend()
+
+    def send_messages(self, messages):
+        if any(address == "refused@example.jp" for message in messages for address in message.to):
+            raise smtplib.SMTPRecipientsRefused({"refused@example.jp": (550, "no such user")})
+        return self.inner.send_messages(messages)
