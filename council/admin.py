@@ -64,7 +64,21 @@ class MeetingAdmin(admin.ModelAdmin):
     search_fields = ["title"]
     inlines = [AgendaItemInline, MaterialInline, InvitationInline]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-    readonly_fields = ["status", "convened_at", "concluded_at", "outcome", "created_by", "created_at", "updated_at"]
+    readonly_fields = [
+        "status",
+        "convened_at",
+        "concluded_at",
+        "outcome",
+        "created_by",
+        "created_at",
+        "updated_at",
+        # The presiders' decision on publicity is recorded on the manage page, through
+        # services.set_meeting_publicity, which keeps its history.
+        "is_public",
+        "closed_reason",
+        "reason_withheld",
+        "withheld_ground",
+    ]
     fieldsets = [
         (
             None,
@@ -86,6 +100,13 @@ class MeetingAdmin(admin.ModelAdmin):
         (_("記録"), {"fields": ["convened_at", "concluded_at", "created_by", "created_at", "updated_at"]}),
     ]
     actions = ["close_circulations"]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.status != "draft":
+            # A meeting cannot turn into a written circulation (or back) once convened.
+            fields += ["kind"]
+        return fields
 
     @admin.display(description=_("運営"))
     def manage_link(self, obj: Meeting) -> str:

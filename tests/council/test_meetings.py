@@ -307,6 +307,19 @@ def test_an_opinion_needs_text_and_the_same_answer_twice_is_a_no_op(secretariat_
     assert AuditLog.objects.filter(action="council.circulation.responded").count() == 1
 
 
+def test_the_periodic_task_closes_due_circulations_once(secretariat_user, members):
+    from council.tasks import close_due_circulations_task
+
+    meeting = MeetingFactory(written=True)
+    services.convene_meeting(
+        meeting, scope=ConveneScope.PARTICIPANTS, member_ids=[members[0].pk], acting_user=secretariat_user
+    )
+    Meeting.objects.filter(pk=meeting.pk).update(response_deadline=timezone.now() - datetime.timedelta(minutes=1))
+    assert close_due_circulations_task.run() == [meeting.pk]
+    assert close_due_circulations_task.run() == []
+    assert AuditLog.objects.filter(action="council.circulation.closed").count() == 1
+
+
 def test_the_management_command_closes_due_circulations(secretariat_user, members):
     from django.core.management import call_command
 
