@@ -684,7 +684,7 @@ def _secretariat_context(reminder: Reminder) -> dict:
             {
                 **r,
                 "submitted_on": datetime.date.fromisoformat(r["submitted_on"]),
-                "url": _site(reverse("membership:join_request_detail", args=[r["id"]])),
+                "url": _site(reverse("admin:membership_joinrequest_change", args=[r["id"]])),
             }
             for r in reminder.content.get("join_requests", [])
         ],

@@ -6,6 +6,7 @@ import smtplib
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.constants import OrganizationRole
@@ -355,7 +356,7 @@ def test_the_secretariat_gets_one_digest_a_day_of_requests_pending_over_14_days(
     assert [m.to for m in mail.outbox] == [["secretariat@example.jp"]]
     assert "団体15" in mail.outbox[0].body
     assert "団体14" not in mail.outbox[0].body
-    assert f"/membership/join/{old.pk}/" in mail.outbox[0].body
+    assert reverse("admin:membership_joinrequest_change", args=[old.pk]) in mail.outbox[0].body
     assert run(today + datetime.timedelta(days=1)) == 1
 
 
@@ -441,3 +442,12 @@ class RefusingEmptyBackend:
         if any(address == "refused@example.jp" for message in messages for address in message.to):
             raise smtplib.SMTPRecipientsRefused({"refused@example.jp": (550, "no such user")})
         return self.inner.send_messages(messages)
+
+
+def test_the_beat_task_runs_the_same_scan(worker, django_capture_on_commit_callbacks):
+    from filings.tasks import send_daily_reminders
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_daily_reminders.delay(today=before(7).isoformat()).get() == 1
+    assert Reminder.objects.get().window_days == 7
+    assert len(mail.outbox) == 2
