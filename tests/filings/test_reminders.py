@@ -451,3 +451,19 @@ def test_the_beat_task_runs_the_same_scan(worker, django_capture_on_commit_callb
         assert send_daily_reminders.delay(today=before(7).isoformat()).get() == 1
     assert Reminder.objects.get().window_days == 7
     assert len(mail.outbox) == 2
+
+
+def test_the_admin_edits_the_windows_and_only_shows_what_was_sent():
+    from django.contrib.admin import AdminSite
+    from django.test import RequestFactory
+
+    from filings.admin_reminders import ReminderAdmin, ReminderWindowAdmin
+
+    site = AdminSite()
+    windows = ReminderWindowAdmin(ReminderWindow, site)
+    sent = ReminderAdmin(Reminder, site)
+    assert windows.check() == []
+    assert sent.check() == []
+    request = RequestFactory().get("/")
+    assert sent.has_change_permission(request) is False
+    assert sent.has_delete_permission(request) is False
