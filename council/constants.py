@@ -109,3 +109,19 @@ OTHER_AREA = "その他の地域"
 
 #: Counts below this are not shown on the public statistics page.
 SUPPRESSION_THRESHOLD = 10
+
+#: Human-readable names of the history rows the council services write.
+ACTION_LABELS = {
+    "council.meeting.convened": _("招集"),
+    "council.meeting.circulated": _("回覧を開始"),
+    "council.meeting.concluded": _("会議を終了"),
+    "council.meeting.publicity_decided": _("公開・非公開を決定"),
+    "council.invitation.replied": _("出欠の回答"),
+    "council.circulation.responded": _("回覧への回答"),
+    "council.circulation.closed": _("回覧を締め切り"),
+    "council.corporation_request.sent": _("依頼"),
+    "council.corporation_request.answered": _("回答"),
+    "council.corporation_request.closed": _("結果を記録して完了"),
+    "council.violation.recorded": _("違反を記録"),
+    "council.violation.handed_off": _("制度関係機関に引継ぎ"),
+}

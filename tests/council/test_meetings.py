@@ -448,3 +448,4 @@ def test_the_secretariat_convenes_from_the_manage_page(secretariat_user, members
     assert response.status_code == 302
     assert Meeting.objects.get(pk=meeting.pk).status == MeetingStatus.CIRCULATING
     assert meeting.invitations.count() == 2
+    assert "回覧を開始" in client.get(url).content.decode()  # the history, in words
