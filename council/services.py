@@ -244,8 +244,10 @@ def respond_to_circulation(
 
     :raises CouncilError: after the deadline or the close, or for an opinion without text.
     """
+    # Race: the meeting row is locked first, as close_circulation does, so that an answer is
+    # either counted in the outcome or refused, never saved after the close.
+    meeting = _lock(Meeting, invitation.meeting_id)
     invitation = _lock(Invitation, invitation.pk)
-    meeting = Meeting.objects.get(pk=invitation.meeting_id)
     if meeting.kind != MeetingKind.WRITTEN or meeting.status != MeetingStatus.CIRCULATING:
         raise CouncilError(_("この回覧は回答を受け付けていません。"))
     if meeting.response_deadline and timezone.now() > meeting.response_deadline:
