@@ -727,14 +727,14 @@ def send_reminder(reminder_id: int) -> bool:
 
     Accepts a ``pending`` reminder only: claims it (→ ``sending``) before anything goes to the mail
     server, then marks it ``sent``; ``skipped`` when every municipality it lists was covered in the
-    meantime. Raises the mail error, after releasing the claim, when nothing went out (the task
-    retries); after a partial send it is ``failed`` and not retried.
+    meantime or when it has no recipient. Raises the mail error, after releasing the claim, when
+    nothing went out (the task retries); after a partial send it is ``failed`` and not retried.
     """
     if not _claim(reminder_id):
         return False
     reminder = Reminder.objects.select_related("organization").get(pk=reminder_id)
     messages = _messages(reminder)
-    if messages is None:
+    if not messages:  # all covered in the meantime, or nobody to write to
         Reminder.objects.filter(pk=reminder_id).update(status=ReminderStatus.SKIPPED)
         return False
     sent = 0

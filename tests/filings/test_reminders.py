@@ -467,3 +467,12 @@ def test_the_admin_edits_the_windows_and_only_shows_what_was_sent():
     request = RequestFactory().get("/")
     assert sent.has_change_permission(request) is False
     assert sent.has_delete_permission(request) is False
+
+
+def test_an_organisation_without_any_address_is_recorded_but_nothing_is_sent(worker, organization, run):
+    organization.contact_email = ""
+    organization.save()
+    OrganizationMembership.objects.filter(organization=organization).delete()
+    assert run(before(14)) == 1
+    assert Reminder.objects.get().status == ReminderStatus.SKIPPED
+    assert mail.outbox == []
