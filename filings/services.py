@@ -756,7 +756,8 @@ def create_confirmation(
     double click makes one record). Writes the confirmation and ``filings.confirmation.created``.
 
     :raises FilingPermissionError: the actor is not the representative or staff.
-    :raises FilingError: an unknown municipality, or no workplace to list (nothing connects it).
+    :raises FilingError: an unknown municipality, no workplace to list (nothing connects it), or
+        text the PDF font cannot print (entered before that was checked).
     """
     from .selectors import load_situation
 
@@ -786,6 +787,9 @@ def create_confirmation(
         ],
         "municipality": _municipality_snapshot(municipality),
     }
+    printed = [content["employer_name"], *content["contact"].values()]
+    printed += [text for w in content["workplaces"] for text in (w["name"], w["address"])]
+    _require_printable(" ".join(printed), "municipality_code")
     draft = (
         Confirmation.objects.filter(
             organization=organization, municipality=municipality, status=ConfirmationStatus.DRAFT

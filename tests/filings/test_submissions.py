@@ -322,3 +322,11 @@ def test_a_large_bundle_renders_on_every_core_with_the_same_bytes(
             name = f"{confirmation.municipality.code}_{confirmation.municipality.name}.pdf"
             expected = submissions.confirmation_pdf_bytes(confirmation)
             assert archive.read(name) == expected
+
+
+def test_a_confirmation_is_refused_for_text_entered_before_the_font_check(organization, actor):
+    add_workplace(organization, actor)
+    type(organization).objects.filter(pk=organization.pk).update(contact_name="𠮷田 太郎")
+    with pytest.raises(FilingError, match="印字できません: 𠮷"):
+        services.create_confirmation(organization=organization, actor=actor, municipality="132021", today=TODAY)
+    assert not Confirmation.objects.exists()
