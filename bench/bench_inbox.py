@@ -78,7 +78,9 @@ def populate():
             content={
                 "employer_name": organization.name,
                 "contact": {"department": "総務部", "name": "佐藤 花子", "phone": "042-000-0000", "email": "b@x.jp"},
-                "workplaces": [{"id": i, "name": f"第{i % 50}工場", "postal_code": "190-0012", "address": "立川市曙町"}],
+                "workplaces": [
+                    {"id": i, "name": f"第{i % 50}工場", "postal_code": "190-0012", "address": "立川市曙町"}
+                ],
                 "municipality": {"code": "132021", "name": "立川市"},
             },
         )
