@@ -10,9 +10,10 @@ Policy
   late. Left and cancelled workers connect nothing and covered municipalities are not missing
   (the rules decide both), so reminders stop on their own.
 - **Extension window.** A connecting worker whose residence card expiry is known, within three
-  months (:data:`EXTENSION_LEAD`), and who has no extension application planned, filed or granted
-  since the window opened, is listed once per expiry date in one digest per organisation, with the
-  confirmations that must be in place first. It is a non-essential email for users.
+  months (:data:`EXTENSION_LEAD`), and who has no extension application (other than a refused
+  one) planned for six months ago or later, is listed once per expiry date in one digest per
+  organisation, with the confirmations that must be in place first. It is a non-essential email
+  for users.
 - **Secretariat.** Once a day, when join requests have been pending (submitted or waiting for
   information) for more than :data:`JOIN_REQUEST_STALE_DAYS` days, the secretariat gets a digest.
 - **Recipients.** The organisation's contact email (in the language of the user with that address,
