@@ -241,3 +241,27 @@ def test_daily_digest_preference(staff, staff_user):
     assert InboxPreference.objects.get(municipality__code="132021").daily_digest is True
     staff.post(reverse("filings:municipality_inbox_preference"), {})
     assert InboxPreference.objects.get(municipality__code="132021").daily_digest is False
+
+
+def test_an_inactive_staff_member_sees_nothing(client, staff_user, portal):
+    MunicipalityStaff.objects.filter(user=staff_user).update(is_active=False)
+    client.force_login(staff_user)
+    assert client.get(reverse("filings:municipality_inbox")).status_code == 404
+    assert client.get(reverse("filings:municipality_inbox_detail", args=[portal.pk])).status_code == 404
+
+
+def test_only_the_municipalitys_staff_may_change_the_digest_or_acknowledge(make_user, portal, employer_user):
+    from accounts.models import AuditLog
+    from filings import submissions
+    from filings.services import FilingPermissionError
+
+    tachikawa = Municipality.objects.get(code="132021")
+    with pytest.raises(FilingPermissionError):
+        submissions.set_inbox_digest(municipality=tachikawa, actor=employer_user, daily_digest=True)
+    with pytest.raises(FilingPermissionError):
+        submissions.acknowledge_confirmation(confirmation=portal, actor=employer_user, municipality=tachikawa)
+    staff = make_user("staff2@city.tachikawa.example.jp")
+    MunicipalityStaff.objects.create(user=staff, municipality=tachikawa)
+    submissions.set_inbox_digest(municipality=tachikawa, actor=staff, daily_digest=True)
+    submissions.set_inbox_digest(municipality=tachikawa, actor=staff, daily_digest=True)
+    assert AuditLog.objects.filter(action="filings.inbox.preference_changed").count() == 1
