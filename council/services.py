@@ -180,7 +180,7 @@ def send_invitation(invitation_id: int) -> bool:
     from .ics import meeting_ics
 
     with transaction.atomic():
-        invitation = Invitation.objects.select_for_update().filter(pk=invitation_id).first()
+        invitation = Invitation.objects.select_for_update().filter(pk=invitation_id).order_by("pk").first()
         if invitation is None or invitation.sent_at is not None:
             return False
         invitation = Invitation.objects.select_related("meeting", "member__user").get(pk=invitation_id)
