@@ -21,7 +21,7 @@ from municipalities.models import Municipality
 from .. import selectors, services, submissions
 from ..constants import SubmissionMethod
 from ..forms import ConfirmationCreateForm, SubmissionForm
-from ..models import Confirmation, ConfirmationAccess, PdfBundle
+from ..models import Confirmation, ConfirmationAccess, PdfBundle, SubmissionProof
 from .common import error_message, membership_for, owned_or_404, paginate, require_submitter, today
 
 
@@ -59,7 +59,7 @@ def _detail_context(membership, confirmation: Confirmation, form) -> dict:
         "form": form,
         "content": confirmation.content,
         "receipt": getattr(confirmation, "receipt", None) if hasattr(confirmation, "receipt") else None,
-        "proof": confirmation.proof if hasattr(confirmation, "proof") else None,
+        "proof": SubmissionProof.objects.filter(confirmation=confirmation).defer("data").first(),
         **confirmation_state(confirmation),
     }
 
@@ -199,7 +199,7 @@ def confirmation_list_view(request: HttpRequest) -> HttpResponse:
         .defer("content", "search_text")
         .order_by("-created_at", "-pk")
     )
-    bundle = PdfBundle.objects.filter(organization=membership.organization).first()
+    bundle = PdfBundle.objects.filter(organization=membership.organization).defer("data").first()
     return render(
         request,
         "filings/confirmation_list.html",

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from municipalities.selectors import get_acting_staff, profile_of
 
 from .. import inbox, submissions
-from ..models import ConfirmationAccess, InboxPreference
+from ..models import ConfirmationAccess, InboxPreference, SubmissionProof
 from ..services import FilingError
 from .common import error_message, paginate
 
@@ -80,7 +80,7 @@ def municipality_inbox_detail_view(request: HttpRequest, pk: int) -> HttpRespons
             "confirmation": confirmation,
             "content": confirmation.content,
             "receipt": getattr(confirmation, "receipt", None) if hasattr(confirmation, "receipt") else None,
-            "proof": confirmation.proof if hasattr(confirmation, "proof") else None,
+            "proof": SubmissionProof.objects.filter(confirmation=confirmation).defer("data").first(),
             "organization": confirmation.organization,
             "accesses": inbox.access_log(confirmation),
         },

@@ -265,3 +265,40 @@ def test_only_the_municipalitys_staff_may_change_the_digest_or_acknowledge(make_
     submissions.set_inbox_digest(municipality=tachikawa, actor=staff, daily_digest=True)
     submissions.set_inbox_digest(municipality=tachikawa, actor=staff, daily_digest=True)
     assert AuditLog.objects.filter(action="filings.inbox.preference_changed").count() == 1
+
+
+def test_the_proof_of_another_channel_is_shown_and_its_download_logged(staff, staff_user, organization, employer_user):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 50
+    workplace = services.create_workplace(
+        organization=organization,
+        actor=employer_user,
+        name="立川工場",
+        postal_code="190-0012",
+        address="立川市曙町2-1",
+    )
+    services.create_worker(
+        organization=organization,
+        actor=employer_user,
+        name="A",
+        nationality="ベトナム",
+        workplace=workplace,
+        residence_postal_code="190-0012",
+        residence_address="立川市曙町3-3",
+    )
+    draft = services.create_confirmation(organization=organization, actor=employer_user, municipality="132021")
+    confirmation = services.submit_confirmation(
+        confirmation=draft,
+        actor=employer_user,
+        method="counter",
+        submitted_on=TODAY,
+        proof=SimpleUploadedFile("窓口控え.png", png),
+    )
+    assert "窓口控え.png" in rows(staff.get(reverse("filings:municipality_inbox_detail", args=[confirmation.pk])))
+    download = staff.get(reverse("filings:municipality_inbox_proof", args=[confirmation.pk]))
+    assert download.content == png
+    assert download["Content-Type"] == "image/png"
+    assert ConfirmationAccess.objects.filter(
+        confirmation=confirmation, action="download_proof", user=staff_user
+    ).exists()
