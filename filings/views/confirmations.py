@@ -200,10 +200,17 @@ def confirmation_list_view(request: HttpRequest) -> HttpResponse:
         .order_by("-created_at", "-pk")
     )
     bundle = PdfBundle.objects.filter(organization=membership.organization).defer("data").first()
+    report = selectors.requirements_for(membership.organization)
+    stale_ids = {e.confirmation_id for e in (*report.missing, *report.covered) if e.staleness}
     return render(
         request,
         "filings/confirmation_list.html",
-        {"membership": membership, "page": paginate(request, confirmations), "bundle": bundle},
+        {
+            "membership": membership,
+            "page": paginate(request, confirmations),
+            "bundle": bundle,
+            "stale_ids": stale_ids,
+        },
     )
 
 

@@ -116,7 +116,8 @@ def municipality_inbox_proof_view(request: HttpRequest, pk: int) -> HttpResponse
         municipality=staff.municipality,
     )
     response = HttpResponse(bytes(proof.data), content_type=proof.content_type)
-    response["Content-Disposition"] = f'attachment; filename="proof-{confirmation.pk}"'
+    extension = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}.get(proof.content_type, "bin")
+    response["Content-Disposition"] = f'attachment; filename="proof-{confirmation.pk}.{extension}"'
     return response
 
 

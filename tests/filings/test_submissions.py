@@ -104,6 +104,8 @@ def test_submitted_confirmation_keeps_its_snapshot_and_pdf_bytes_after_the_emplo
     page = employer.get(reverse("filings:confirmation_detail", args=[submitted.pk])).content.decode()
     assert "内容が古くなっています" in page
     assert "株式会社新社名" in page
+    listing = employer.get(reverse("filings:confirmation_list")).content.decode()
+    assert "内容が古くなっています" in listing
 
 
 def test_portal_receipt_carries_a_readable_unique_number_and_the_hash_of_the_frozen_bytes(
