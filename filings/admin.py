@@ -95,3 +95,6 @@ class ConfirmationAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_filter = ["status", "method"]
     search_fields = ["organization__name", "municipality__name", "municipality__code", "receipt_number"]
     date_hierarchy = "created_at"
+
+
+from . import admin_reminders  # noqa: E402, F401 -- registers the reminder models' admin

@@ -236,6 +236,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # into its tables when beat starts, where the secretariat can see and adjust it in the admin.
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "relay-queued-tasks": {"task": "accounts.tasks.relay_queued_tasks", "schedule": 60.0},
+    # Hourly, so a day missed while the broker was down is caught up; each reminder goes out once.
+    "filings-send-reminders": {"task": "filings.tasks.reminders.send_daily_reminders", "schedule": crontab(minute=15)},
     "council-close-due-circulations": {"task": "council.tasks.close_due_circulations_task", "schedule": 900.0},
     # Keeps the month-by-month trend of the regional statistics precomputed (it takes about a second).
     "council-refresh-statistics": {"task": "council.tasks.refresh_statistics_task", "schedule": 1800.0},
