@@ -1,34 +1,13 @@
 """The embedded default runs a real Celery worker and beat on the filesystem broker, without Redis."""
 
-import os
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 from celery import Celery
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def embedded_env(tmp_path):
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "DJANGO_SETTINGS_MODULE"}
-    }
-    env.update(
-        DJANGO_SETTINGS_MODULE="config.settings.local",
-        VAR_DIR=str(tmp_path),
-        EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
-    )
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True, timeout=300
-    )
-    return env
-
+from tests.processes import embedded_env, manage, start_worker, stop
 
 BEAT_ENTRY = """
 from django_celery_beat.models import IntervalSchedule, PeriodicTask
@@ -40,6 +19,13 @@ PeriodicTask.objects.create(
 """
 
 
+@pytest.fixture
+def env(tmp_path):
+    env = embedded_env(tmp_path)
+    manage(env, "migrate", "--noinput", "-v0", timeout=300)
+    return env
+
+
 def _mail_to(mail_dir: Path, address: str, timeout: float = 60) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -49,17 +35,10 @@ def _mail_to(mail_dir: Path, address: str, timeout: float = 60) -> bool:
     return False
 
 
-def test_the_embedded_worker_runs_queued_tasks_and_beat_schedules_from_the_database(embedded_env, tmp_path):
-    subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", BEAT_ENTRY], cwd=ROOT, env=embedded_env, check=True, timeout=120
-    )
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "config", "worker", "-B", "--pool=solo", "--loglevel=INFO",
-         f"--schedule={tmp_path / 'beat-schedule'}"],
-        cwd=ROOT,
-        env=embedded_env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
+def test_the_embedded_worker_runs_queued_tasks_and_beat_schedules_from_the_database(env, tmp_path):
+    manage(env, "shell", "-c", BEAT_ENTRY)
+    worker = start_worker(
+        env, "-B", f"--schedule={tmp_path / 'beat-schedule'}", stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
         text=True,
     )
     try:
@@ -70,7 +49,6 @@ def test_the_embedded_worker_runs_queued_tasks_and_beat_schedules_from_the_datab
             "data_folder_out": str(queue),
             "control_folder": str(tmp_path / "celery" / "control"),
         }
-        queue.mkdir(parents=True, exist_ok=True)
         producer.send_task(
             "accounts.tasks.send_email_task",
             kwargs={"recipients": ["demo@example.jp"], "subject": "件名", "text": "本文", "html": "<p>本文</p>"},
@@ -80,6 +58,6 @@ def test_the_embedded_worker_runs_queued_tasks_and_beat_schedules_from_the_datab
         # ... and beat, reading its schedule from the database, sends what is due.
         assert _mail_to(tmp_path / "mail", "beat@example.jp"), "beat did not send the scheduled task"
     finally:
-        worker.terminate()
-        output, _ = worker.communicate(timeout=30)
+        stop(worker)
+        output = worker.stdout.read()
     assert "beat: Starting" in output

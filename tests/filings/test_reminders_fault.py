@@ -4,24 +4,21 @@ A private ``redis-server`` on a free port (never the machine's own Redis), the e
 database in a temporary directory, the demo employer, and a real Celery worker.
 """
 
-import os
 import shutil
-import socket
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.processes import embedded_env, free_port, start_redis, start_worker, stop
+from tests.processes import manage as run_manage
 
 COUNTS = (
     "from filings.models import Reminder\n"
     "from accounts.models import QueuedTask\n"
     "print('counts', Reminder.objects.count(), Reminder.objects.filter(status='sent').count(),"
     " QueuedTask.objects.filter(task_name='filings.tasks.reminders.send_reminders_batch').count(),"
-    " QueuedTask.objects.filter(task_name='filings.tasks.reminders.send_reminders_batch', sent_at__isnull=False).count())"
+    " QueuedTask.objects.filter(task_name='filings.tasks.reminders.send_reminders_batch',"
+    " sent_at__isnull=False).count())"
 )
 PLANNED = (
     "import datetime\n"
@@ -30,60 +27,13 @@ PLANNED = (
 )
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _start_redis(port: int, workdir: Path) -> subprocess.Popen:
-    process = subprocess.Popen(
-        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-         "--dir", str(workdir)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            return process
-        except OSError:
-            time.sleep(0.1)
-    process.terminate()
-    raise RuntimeError("redis-server did not start")
-
-
-def _stop(process: subprocess.Popen) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=10)
-
-
 @pytest.mark.skipif(shutil.which("redis-server") is None, reason="needs the redis-server binary")
 def test_a_reminder_queued_while_redis_is_down_is_sent_exactly_once_when_it_returns(tmp_path):
-    port = _free_port()
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"DATABASE_URL", "CELERY_BROKER_URL", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    }
-    env.update(
-        DJANGO_SETTINGS_MODULE="config.settings.local",
-        VAR_DIR=str(tmp_path),
-        REDIS_URL=f"redis://127.0.0.1:{port}/0",
-        EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
-    )
+    port = free_port()
+    env = embedded_env(tmp_path, REDIS_URL=f"redis://127.0.0.1:{port}/0")
 
     def manage(*args: str, timeout: int = 120) -> str:
-        result = subprocess.run(
-            [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout
-        )
-        assert result.returncode == 0, result.stdout + result.stderr
-        return result.stdout
+        return run_manage(env, *args, timeout=timeout)
 
     def counts() -> list[int]:
         line = next(x for x in manage("shell", "-c", COUNTS).splitlines() if x.startswith("counts"))
@@ -101,11 +51,8 @@ def test_a_reminder_queued_while_redis_is_down_is_sent_exactly_once_when_it_retu
     assert manage("send_reminders", "--today", day).strip().splitlines()[-1] == "sent 0 reminders"
     assert counts() == [1, 0, 1, 0]  # one reminder, not sent; one outbox row, not relayed
 
-    redis = _start_redis(port, tmp_path)
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "--loglevel=WARNING"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
+    redis = start_redis(port, tmp_path)
+    worker = start_worker(env)
     try:
         # The relay beat runs every minute; run it now, twice, and the scan once more.
         manage("shell", "-c", "from accounts.tasks import relay_queued_tasks; relay_queued_tasks()")
@@ -122,5 +69,5 @@ def test_a_reminder_queued_while_redis_is_down_is_sent_exactly_once_when_it_retu
         assert "employer@demo.example.jp" in text
         assert counts() == [1, 1, 1, 1]
     finally:
-        _stop(worker)
-        _stop(redis)
+        stop(worker)
+        stop(redis)
