@@ -301,6 +301,8 @@ class ConfirmationSerializer(serializers.ModelSerializer):
             "submitted_on",
             "delivered_at",
             "receipt_number",
+            "acknowledged_at",
+            "acknowledgement_note",
         ]
 
     @extend_schema_field(MunicipalitySerializer)

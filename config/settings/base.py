@@ -238,6 +238,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "relay-queued-tasks": {"task": "accounts.tasks.relay_queued_tasks", "schedule": 60.0},
     # Hourly, so a day missed while the broker was down is caught up; each reminder goes out once.
     "filings-send-reminders": {"task": "filings.tasks.reminders.send_daily_reminders", "schedule": crontab(minute=15)},
+    "filings-inbox-digests": {"task": "filings.send_inbox_digests", "schedule": crontab(hour=8, minute=0)},
     "council-close-due-circulations": {"task": "council.tasks.close_due_circulations_task", "schedule": 900.0},
     # Keeps the month-by-month trend of the regional statistics precomputed (it takes about a second).
     "council-refresh-statistics": {"task": "council.tasks.refresh_statistics_task", "schedule": 1800.0},

@@ -341,3 +341,31 @@ def test_worker_sheet_answers_the_visa_form(api_client, worker):
     assert sheet["residence"]["municipality"]["code"] == "132071"
     assert sheet["residence"]["submitted"] is False
     assert sheet["missing"] == ["住居地の昭島市 に協力確認書を提出していません。"]
+
+
+def test_the_api_shows_that_a_municipality_acknowledged_a_confirmation(api_client, organization, employer_user):
+    from filings.submissions import acknowledge_confirmation
+    from municipalities.models import Municipality, MunicipalityStaff
+
+    workplace = api_client.post(
+        "/api/v1/workplaces", {"name": "立川工場", "postal_code": "190-0012", "address": "東京都立川市曙町2-1-1"},
+        format="json",
+    ).json()
+    assert workplace["municipality"]["code"] == "132021"
+    created = api_client.post("/api/v1/confirmations", {"municipality_code": "132021"}, format="json").json()
+    api_client.post(
+        f"/api/v1/confirmations/{created['id']}/submit", {"method": "portal", "submitted_on": "2026-11-24"},
+        format="json",
+    )
+    staff_user = type(employer_user).objects.create_user(email="staff@city.tachikawa.example.jp", password="x")
+    tachikawa = Municipality.objects.get(code="132021")
+    MunicipalityStaff.objects.create(user=staff_user, municipality=tachikawa)
+    from filings.models import Confirmation
+
+    acknowledge_confirmation(
+        confirmation=Confirmation.objects.get(pk=created["id"]), municipality=tachikawa, actor=staff_user,
+        note="受理しました。",
+    )
+    body = api_client.get(f"/api/v1/confirmations/{created['id']}").json()
+    assert body["acknowledged_at"] is not None
+    assert body["acknowledgement_note"] == "受理しました。"

@@ -1,6 +1,7 @@
 """The filing services and selectors on the real database, with the real municipality look-up."""
 
 import datetime
+import re
 
 import pytest
 from django.core.management import call_command
@@ -381,7 +382,7 @@ def test_submit_confirmation_portal_gives_a_receipt_and_runs_after_commit(
     confirmation.refresh_from_db()
     assert confirmation.status == ConfirmationStatus.SUBMITTED
     assert confirmation.delivered_at is not None
-    assert confirmation.receipt_number.endswith(f"{confirmation.pk:08d}")
+    assert re.fullmatch(r"R\d+-132021-\d{6}", confirmation.receipt_number)
 
 
 def test_submit_twice_is_harmless(organization, actor, tachikawa):
