@@ -8,30 +8,17 @@ from __future__ import annotations
 
 import datetime
 import re
-import unicodedata
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.constants import OrganizationRole
+from accounts.text import corporate_number_check_digit, normalize_text
 from municipalities.forms import AddressFormMixin
 
 # --- Input normalisation --------------------------------------------------------------------
 
-#: Dashes people (and Excel, and IMEs) put in postal codes, phone numbers and dates.
-_DASHES = "‐‑‒–—―−ー－﹣"
-_DASH_TABLE = str.maketrans(dict.fromkeys(_DASHES, "-"))
-
-
-def normalize_text(value: str | None) -> str:
-    """Full-width digits, letters and spaces to half width (NFKC), dashes unified, trimmed.
-
-    NFKC leaves kanji such as 髙 and 﨑 untouched, so names keep their characters.
-    """
-    if value is None:
-        return ""
-    return unicodedata.normalize("NFKC", str(value)).translate(_DASH_TABLE).strip()
 
 
 def normalize_postal_code(value: str | None) -> str:
@@ -122,16 +109,6 @@ class JapaneseDateField(forms.DateField):
 
 
 # --- 法人番号 ---------------------------------------------------------------------------------
-
-
-def corporate_number_check_digit(base12: str) -> int:
-    """The check digit of a 法人番号 for its 12-digit base (会社法人等番号).
-
-    The National Tax Agency's formula: 9 − (Σ Pn × Qn mod 9), Pn the n-th digit counted from the
-    right, Qn = 1 for odd n and 2 for even n.
-    """
-    total = sum(int(digit) * (1 if position % 2 else 2) for position, digit in enumerate(reversed(base12), start=1))
-    return 9 - total % 9
 
 
 def validate_corporate_number(value: str) -> str:

@@ -19,8 +19,10 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.text import normalize_text
+
 from .constants import ApplicationKind, WorkerStatus
-from .forms import format_postal_code, normalize_postal_code, normalize_text, parse_date
+from .forms import format_postal_code, normalize_postal_code, parse_date
 
 # --- Columns --------------------------------------------------------------------------------
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime
 import re
-import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,6 +26,7 @@ from django.utils.translation import gettext as _
 from accounts.audit import log_action
 from accounts.constants import SUBMITTING_ROLES
 from accounts.models import Organization, OrganizationMembership, User
+from accounts.text import corporate_number_is_valid, normalize_text
 
 from . import rules
 from .constants import (
@@ -69,8 +69,6 @@ class FilingPermissionError(FilingError):
 
 # --- Helpers --------------------------------------------------------------------------------
 
-_DASH_TABLE = str.maketrans(dict.fromkeys("‐‑‒–—―−ー－﹣", "-"))
-
 ORGANIZATION_FIELDS = (
     "name",
     "corporate_number",
@@ -89,9 +87,7 @@ CONFIRMATION_FIELDS = ("name", "contact_department", "contact_name", "contact_ph
 
 def _clean(value: Any) -> str:
     """Trim and NFKC-normalise free text (full-width digits and spaces to half width)."""
-    if value is None:
-        return ""
-    return unicodedata.normalize("NFKC", str(value)).translate(_DASH_TABLE).strip()
+    return normalize_text(value)
 
 
 def normalize_postal_code(value: str | None) -> str:
@@ -101,19 +97,6 @@ def normalize_postal_code(value: str | None) -> str:
     if re.fullmatch(r"\d{7}", digits):
         return f"{digits[:3]}-{digits[3:]}"
     return text
-
-
-def corporate_number_is_valid(number: str) -> bool:
-    """法人番号: 13 digits whose first digit is the check digit of the other twelve.
-
-    check = 9 - (Σ Pn × Qn mod 9), Pn the n-th digit counted from the right of the 12-digit base,
-    Qn = 1 for odd n and 2 for even n.
-    """
-    if not re.fullmatch(r"\d{13}", number):
-        return False
-    base = number[1:]
-    total = sum(int(d) * (1 if n % 2 else 2) for n, d in enumerate(reversed(base), start=1))
-    return int(number[0]) == 9 - total % 9
 
 
 def _today() -> datetime.date:

@@ -7,7 +7,6 @@ commit. Calling a transition whose target state is already reached changes nothi
 """
 
 import datetime
-import unicodedata
 from collections.abc import Iterable
 
 from django.core.files.uploadedfile import UploadedFile
@@ -19,6 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.audit import log_action
 from accounts.models import User
+from accounts.text import normalize_text
 from council.constants import MemberCategoryCode
 from council.models import MemberCategory
 
@@ -77,11 +77,6 @@ ENTITY_LABELS = {
     "change_notification": gettext_lazy("変更の届出"),
     "withdrawal_notice": gettext_lazy("退会の届出"),
 }
-
-
-def normalize_text(value: str) -> str:
-    """Full-width digits and letters to half-width, surrounding blanks removed."""
-    return unicodedata.normalize("NFKC", value or "").strip()
 
 
 def _check_transition(entity: str, obj: Model, target: str) -> None:

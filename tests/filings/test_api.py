@@ -369,3 +369,16 @@ def test_the_api_shows_that_a_municipality_acknowledged_a_confirmation(api_clien
     body = api_client.get(f"/api/v1/confirmations/{created['id']}").json()
     assert body["acknowledged_at"] is not None
     assert body["acknowledgement_note"] == "受理しました。"
+
+
+def test_katakana_long_vowels_in_names_survive_while_address_hyphens_are_unified(api_client):
+    response = api_client.post(
+        "/api/v1/workplaces",
+        {"name": "センター工場", "postal_code": "１９０－００１２", "address": "東京都立川市曙町２ー１ー１"},
+        format="json",
+    )
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert body["name"] == "センター工場"
+    assert body["address"] == "東京都立川市曙町2-1-1"
+    assert body["postal_code"] == "190-0012"
