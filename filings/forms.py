@@ -187,13 +187,15 @@ class PhoneField(forms.CharField):
 _REQUIRED = {"required": _("入力してください。")}
 
 
-class OrganizationForm(forms.Form):
-    """What is printed on every 協力確認書 about the employer: name, address and contact (①③④⑤)."""
+class OrganizationForm(AddressFormMixin, forms.Form):
+    """What is printed on every 協力確認書 about the employer: name, address and contact (①③④⑤).
+
+    The address is entered like every other address (postal code first, municipality confirmed).
+    """
 
     name = NormalizedCharField(label=_("名称(法人名または屋号)"), max_length=200, error_messages=_REQUIRED)
     corporate_number = CorporateNumberField()
-    postal_code = PostalCodeField(required=False)
-    address = NormalizedCharField(label=_("所在地"), max_length=300, error_messages=_REQUIRED)
+    address = NormalizedCharField(label=_("所在地(都道府県から)"), max_length=300, error_messages=_REQUIRED)
     representative_name = NormalizedCharField(label=_("代表者氏名"), max_length=100, error_messages=_REQUIRED)
     contact_department = NormalizedCharField(label=_("担当部署"), max_length=100, error_messages=_REQUIRED)
     contact_name = NormalizedCharField(label=_("担当者氏名"), max_length=100, error_messages=_REQUIRED)

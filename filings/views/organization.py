@@ -30,7 +30,7 @@ def onboarding_view(request: HttpRequest) -> HttpResponse:
         return redirect("filings:dashboard")
     form = OrganizationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
+        data = {key: value for key, value in form.cleaned_data.items() if key in OrganizationForm.FIELDS}
         name = data.pop("name")
         organization = account_services.create_organization(name=name, representative=request.user, **data)
         set_acting_as(request, "organization", organization.pk)

@@ -50,6 +50,7 @@ def test_a_new_employer_files_both_confirmations(page):
     page.fill("input[name=name]", "株式会社サンプル製作所")
     page.fill("input[name=corporate_number]", "７００００１２０５０００２")
     page.fill("input[name=postal_code]", "190-0012")
+    page.wait_for_selector("[data-address-status]:has-text('立川市')")  # the address is filled in from it
     page.fill("input[name=address]", "東京都立川市曙町2丁目1番1号")
     page.fill("input[name=representative_name]", "山田 太郎")
     page.fill("input[name=contact_department]", "総務部")

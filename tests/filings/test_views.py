@@ -95,6 +95,7 @@ def test_a_user_without_role_is_sent_to_onboarding_and_registers_the_organisatio
             "corporate_number": "７０００－０１２０５－０００２",
             "postal_code": "190-0012",
             "address": "東京都立川市曙町2-1-1",
+            "address_confirmed": "132021",
             "representative_name": "山田 太郎",
             "contact_department": "総務部",
             "contact_name": "佐藤 花子",

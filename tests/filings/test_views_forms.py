@@ -88,6 +88,7 @@ def _organization_data(**overrides):
         "corporate_number": "",
         "postal_code": "１９０－００１２",
         "address": "東京都立川市曙町2丁目1番1号",
+        "address_confirmed": "132021",
         "representative_name": "山田 太郎",
         "contact_department": "総務部",
         "contact_name": "佐藤 花子",
@@ -98,6 +99,7 @@ def _organization_data(**overrides):
     return data
 
 
+@pytest.mark.django_db
 def test_organization_form_accepts_a_sole_proprietor_without_corporate_number():
     form = OrganizationForm(_organization_data())
     assert form.is_valid(), form.errors
@@ -106,7 +108,18 @@ def test_organization_form_accepts_a_sole_proprietor_without_corporate_number():
     assert form.cleaned_data["contact_phone"] == "042-000-0000"
 
 
+@pytest.mark.django_db
 def test_organization_form_refuses_a_wrong_check_digit():
     form = OrganizationForm(_organization_data(corporate_number="8000012050002"))
     assert not form.is_valid()
     assert "検査用数字" in form.errors["corporate_number"][0]
+
+
+@pytest.mark.django_db
+def test_the_organisation_address_is_confirmed_like_every_other_address():
+    data = _organization_data()
+    del data["address_confirmed"]
+    form = OrganizationForm(data)
+    assert not form.is_valid()
+    assert form.address_needs_confirmation
+    assert "東京都立川市" in str(form.non_field_errors())
