@@ -10,7 +10,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from municipalities.constants import MunicipalityKind
+from municipalities.forms import AddressFormMixin
 from municipalities.models import Municipality
+from municipalities.services import InvalidPostalCode, normalize_postal_code
 
 from .constants import CHANGEABLE_FIELDS, MAX_ATTACHMENTS, OrganizationType
 from .models import JoinRequest, Member
@@ -18,7 +20,6 @@ from .services import JOIN_REQUEST_FIELDS, REQUIRED_ON_SUBMIT, normalize_text
 from .validators import pdf_problem
 
 PHONE_RE = re.compile(r"^0\d{1,4}-?\d{1,4}-?\d{3,4}$")
-POSTAL_RE = re.compile(r"^\d{3}-?\d{4}$")
 
 
 class DateInput(forms.DateInput):
@@ -73,16 +74,25 @@ def _clean_phone(value: str) -> str:
 
 
 def _clean_postal_code(value: str) -> str:
-    value = normalize_text(value).replace("ー", "-").replace("−", "-")
-    if value and not POSTAL_RE.match(value):
-        raise forms.ValidationError(_("郵便番号は 100-8901 の形(7桁)で入力してください。"))
-    if value and "-" not in value:
-        value = f"{value[:3]}-{value[3:]}"
-    return value
+    """A postal code as "100-8901", typed with or without hyphen, in full-width digits or not."""
+    if not (value or "").strip():
+        return ""
+    try:
+        digits = normalize_postal_code(value)
+    except InvalidPostalCode as exc:
+        raise forms.ValidationError(exc.message) from exc
+    return f"{digits[:3]}-{digits[3:]}"
 
 
-class JoinRequestForm(forms.ModelForm):
-    """The join request (Art. 8). Saving a draft accepts gaps; submitting needs every required item."""
+class JoinRequestForm(AddressFormMixin, forms.ModelForm):
+    """The join request (Art. 8). Saving a draft accepts gaps; submitting needs every required item.
+
+    The address is entered like every address in the portal: the postal code fills it in and the
+    municipality is confirmed (or chosen) before the request is saved.
+    """
+
+    #: A draft may be saved without an address; submitting requires it (REQUIRED_ON_SUBMIT).
+    address_required = False
 
     attachments = PdfFilesField(
         label=gettext_lazy("添付書類(PDF、1ファイル10MBまで)"),
@@ -131,9 +141,6 @@ class JoinRequestForm(forms.ModelForm):
 
     def clean_contact_phone(self) -> str:
         return _clean_phone(self.cleaned_data.get("contact_phone", ""))
-
-    def clean_postal_code(self) -> str:
-        return _clean_postal_code(self.cleaned_data.get("postal_code", ""))
 
     def clean_contact_email(self) -> str:
         return normalize_text(self.cleaned_data.get("contact_email", "")).lower()

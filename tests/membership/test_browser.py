@@ -49,6 +49,7 @@ def test_an_economic_organisation_joins_after_answering_the_secretariat(
     page.check("input[name=organization_type][value=economic]")
     page.fill("input[name=name]", NAME)
     page.fill("input[name=postal_code]", "１９０-００１２")
+    page.wait_for_selector("[data-address-status]:has-text('立川市')")  # the address is filled in from it
     page.fill("input[name=address]", "東京都立川市曙町二丁目1番1号")
     page.fill("input[name=representative_name]", "会長 田中 一郎")
     page.fill("input[name=contact_department]", "事務局")

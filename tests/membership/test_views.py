@@ -26,6 +26,7 @@ def complete_form(**overrides) -> dict:
         "name": "一般社団法人 ものづくり振興会",
         "postal_code": "１００-００１３",
         "address": "東京都千代田区霞が関一丁目3番1号",
+        "address_confirmed": "131016",
         "representative_name": "山田 太郎",
         "contact_department": "事務局",
         "contact_name": "鈴木 一郎",
