@@ -167,16 +167,23 @@ class JoinRequestForm(AddressFormMixin, forms.ModelForm):
         return {field: self.cleaned_data.get(field) for field in JOIN_REQUEST_FIELDS if field in self.cleaned_data}
 
 
-class ChangeNotificationForm(forms.Form):
-    """A category-4 member's change to what it registered (Art. 9), prefilled with the current values."""
+class ChangeNotificationForm(AddressFormMixin, forms.Form):
+    """A category-4 member's change to what it registered (Art. 9), prefilled with the current values.
+
+    The address is entered like every address in the portal; an unchanged one stays confirmed.
+    """
 
     effective_on = JapaneseDateField(label=gettext_lazy("変更日"))
     note = forms.CharField(label=gettext_lazy("備考"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, member: Member, **kwargs):
+        kwargs.setdefault("initial", {name: getattr(member, name) for name in CHANGEABLE_FIELDS})
         super().__init__(*args, **kwargs)
         self.member = member
         for name in CHANGEABLE_FIELDS:
+            if name in ("postal_code", "address"):
+                self.fields[name].initial = getattr(member, name)
+                continue  # the address entry's own fields
             model_field = Member._meta.get_field(name)
             field = model_field.formfield()
             field.required = name in ("name", "address", "contact_name", "contact_email", "contact_phone")

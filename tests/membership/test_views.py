@@ -190,12 +190,17 @@ def test_a_member_files_a_change(client):
     url = reverse("membership:member_change", args=[member.pk])
     assert "旧住所" in client.get(url).content.decode()
     data = {field: getattr(member, field) for field in CHANGEABLE_FIELDS}  # the form comes prefilled
-    data.update(address="新住所", contact_phone="０４２-１１１-２２２２", effective_on="２０２６/１２/０１")
+    new_address = "東京都立川市曙町二丁目2番2号"
+    data.update(address=new_address, contact_phone="０４２-１１１-２２２２", effective_on="２０２６/１２/０１")
+    # Without JavaScript the new address's municipality is shown first, and saved on the second submit.
     response = client.post(url, data)
+    assert response.status_code == 200
+    assert "東京都立川市" in response.content.decode()
+    response = client.post(url, {**data, "address_confirmed": "132021"})
     assert response.status_code == 302
     notification = member.change_notifications.get()
     assert notification.status == ChangeNotificationStatus.SUBMITTED
-    assert notification.changes == {"address": "新住所", "contact_phone": "042-111-2222"}
+    assert notification.changes == {"address": new_address, "contact_phone": "042-111-2222"}
     assert notification.effective_on == datetime.date(2026, 12, 1)
 
 
