@@ -97,4 +97,4 @@ class ConfirmationAdmin(ReadOnlyMixin, admin.ModelAdmin):
     date_hierarchy = "created_at"
 
 
-from . import admin_reminders  # noqa: E402, F401 -- registers the reminder models' admin
+from . import admin_reminders, admin_submissions  # noqa: E402, F401 -- register those models' admin
