@@ -522,7 +522,7 @@ class MemberAdmin(SecretariatDecisionMixin, admin.ModelAdmin):
             raise PermissionDenied
         form = RegisterCorporationForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
-            data = dict(form.cleaned_data)
+            data = {key: value for key, value in form.cleaned_data.items() if key in RegisterCorporationForm.FIELDS}
             try:
                 member = services.register_corporation(acting_user=request.user, **data)
             except MembershipError as exc:

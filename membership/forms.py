@@ -290,13 +290,28 @@ class AcknowledgeChangesForm(forms.Form):
     effective_on = JapaneseDateField(label=gettext_lazy("変更日(届出の日付を変えるときのみ)"), required=False)
 
 
-class RegisterCorporationForm(forms.Form):
-    """A corporation registered under Art. 4 of the 上乗せ基準告示 (category 3)."""
+class RegisterCorporationForm(AddressFormMixin, forms.Form):
+    """A corporation registered under Art. 4 of the 上乗せ基準告示 (category 3).
+
+    The address is optional, and entered like every address in the portal when given.
+    """
+
+    address_required = False
+    FIELDS = (
+        "name",
+        "registration_number",
+        "registered_on",
+        "postal_code",
+        "address",
+        "representative_name",
+        "contact_name",
+        "contact_email",
+        "contact_phone",
+    )
 
     name = forms.CharField(label=gettext_lazy("法人の名称"), max_length=200)
     registration_number = forms.CharField(label=gettext_lazy("登録番号"), max_length=30)
     registered_on = JapaneseDateField(label=gettext_lazy("登録日"))
-    postal_code = forms.CharField(label=gettext_lazy("郵便番号"), max_length=8, required=False)
     address = forms.CharField(label=gettext_lazy("所在地"), max_length=300, required=False)
     representative_name = forms.CharField(label=gettext_lazy("代表者氏名"), max_length=100, required=False)
     contact_name = forms.CharField(label=gettext_lazy("担当者氏名"), max_length=100, required=False)
@@ -305,9 +320,6 @@ class RegisterCorporationForm(forms.Form):
 
     def clean_contact_phone(self) -> str:
         return _clean_phone(self.cleaned_data.get("contact_phone", ""))
-
-    def clean_postal_code(self) -> str:
-        return _clean_postal_code(self.cleaned_data.get("postal_code", ""))
 
     def clean_registration_number(self) -> str:
         return normalize_text(self.cleaned_data["registration_number"])

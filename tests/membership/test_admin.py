@@ -186,6 +186,22 @@ def test_registering_a_corporation_in_the_admin(secretariat_client):
     assert member.category.number == 3
 
 
+def test_a_corporation_s_address_is_confirmed_before_it_is_registered(secretariat_client):
+    url = reverse("admin:membership_member_register_corporation")
+    data = {
+        "name": "一般社団法人 製造業支援機構", "registration_number": "456", "registered_on": "2025-04-01",
+        "postal_code": "１９０－００１２", "address": "東京都立川市曙町2丁目1番1号",
+    }
+    response = secretariat_client.post(url, data)
+    assert response.status_code == 200
+    assert "東京都立川市" in response.content.decode()
+    assert not Member.objects.filter(registration_number="456").exists()
+    response = secretariat_client.post(url, {**data, "address_confirmed": "132021"})
+    assert response.status_code == 302
+    member = Member.objects.get(registration_number="456")
+    assert member.postal_code == "190-0012"
+
+
 def test_the_change_notification_page_shows_a_diff_and_is_acknowledged(secretariat_client):
     member = MemberFactory(address="旧住所")
     notification = record_change_notification(
