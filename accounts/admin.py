@@ -22,14 +22,27 @@ class UserAdmin(DjangoUserAdmin):
 class MembershipInline(admin.TabularInline):
     model = OrganizationMembership
     extra = 0
-    autocomplete_fields = ["user"]
+    fields = ["user", "role", "created_at"]
+    readonly_fields = fields
 
 
 @admin.register(Organization)
 class OrganizationAdmin(admin.ModelAdmin):
+    """Employers' records, for reference. They change only through the employers' own pages and the
+    API, whose services keep the history that the staleness of confirmations depends on."""
+
     list_display = ["name", "corporate_number", "contact_name", "created_at"]
     search_fields = ["name", "corporate_number"]
     inlines = [MembershipInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(ApiToken)

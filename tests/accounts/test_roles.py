@@ -63,3 +63,15 @@ def test_a_council_applicant_without_an_organisation_is_led_to_their_requests(cl
 def test_a_new_user_without_any_role_is_led_to_register_the_organisation(client, make_user):
     client.force_login(make_user("new@example.jp"))
     assert client.get("/dashboard/").url == "/employer/start/"
+
+
+def test_the_secretariat_reads_employers_in_the_admin_but_cannot_change_them(
+    client, secretariat_user, enable_totp, organization
+):
+    enable_totp(secretariat_user)
+    client.force_login(secretariat_user)
+    url = f"/admin/accounts/organization/{organization.pk}/change/"
+    assert client.get(url).status_code == 200
+    client.post(url, {"name": "書き換え"})
+    organization.refresh_from_db()
+    assert organization.name == "株式会社サンプル製作所"
