@@ -119,7 +119,7 @@ def pytest_runtest_makereport(item, call):
 @pytest.fixture
 def page(request, browser, live_server):
     context = browser.new_context(locale="ja-JP", viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(15_000)
+    context.set_default_timeout(30_000)  # a loaded 2-core CI machine can be slow to answer
     page = context.new_page()
     page.base_url = live_server.url
     yield page
