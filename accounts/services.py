@@ -3,6 +3,7 @@
 from django.core import signing
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .audit import log_action
 from .constants import OrganizationRole
@@ -36,7 +37,7 @@ def issue_api_token(*, user: User, organization: Organization, name: str) -> tup
     :raises AccountsError: if the user has no role in the organisation.
     """
     if not OrganizationMembership.objects.filter(user=user, organization=organization).exists():
-        raise AccountsError("この所属機関の利用者ではありません。")
+        raise AccountsError(_("この所属機関の利用者ではありません。"))
     raw = ApiToken.generate_key()
     token = ApiToken.objects.create(
         user=user, organization=organization, name=name, key_hash=hash_token(raw), key_prefix=raw[:10]
@@ -93,11 +94,11 @@ def invite_to_organization(
     :raises AccountsError: the inviter is not the representative, or the role is unknown.
     """
     if role not in OrganizationRole.values:
-        raise AccountsError("役割が正しくありません。")
+        raise AccountsError(_("役割が正しくありません。"))
     if not OrganizationMembership.objects.filter(
         organization=organization, user=inviter, role=OrganizationRole.REPRESENTATIVE
     ).exists():
-        raise AccountsError("利用者を招待できるのは代表者だけです。")
+        raise AccountsError(_("利用者を招待できるのは代表者だけです。"))
     email = email.lower()
     log_action(
         organization, "accounts.organization.invitation_sent", actor=inviter, data={"email": email, "role": role}
