@@ -113,6 +113,16 @@ def _language(user: User | None) -> str:
     return getattr(user, "language", None) or "ja"
 
 
+def _email_applicant(join_request: JoinRequest, name: str, **context: object) -> None:
+    """After commit, tell the applicant (and the request's contact) what happened to the request."""
+    send_after_commit(
+        name,
+        to=_applicant_recipients(join_request),
+        context={"join_request": join_request, **context},
+        language=_language(join_request.applicant),
+    )
+
+
 # --- Join requests (Art. 8) --------------------------------------------------------------------
 
 
@@ -259,12 +269,7 @@ def submit_join_request(join_request: JoinRequest, *, acting_user: User, answer:
         actor=acting_user,
         data={"from": previous, "to": join_request.status, "answer": answer},
     )
-    send_after_commit(
-        "join_request_submitted",
-        to=_applicant_recipients(join_request),
-        context={"join_request": join_request},
-        language=_language(join_request.applicant),
-    )
+    _email_applicant(join_request, "join_request_submitted")
     return join_request
 
 
@@ -299,12 +304,7 @@ def request_more_information(join_request: JoinRequest, *, message: str, acting_
         actor=acting_user,
         data={"from": previous, "to": join_request.status, "grounds": message},
     )
-    send_after_commit(
-        "join_request_info_requested",
-        to=_applicant_recipients(join_request),
-        context={"join_request": join_request},
-        language=_language(join_request.applicant),
-    )
+    _email_applicant(join_request, "join_request_info_requested")
     return join_request
 
 
@@ -377,15 +377,7 @@ def approve_join_request(
             "joined_on": joined_on,
         },
     )
-    send_after_commit(
-        "join_request_approved",
-        to=_applicant_recipients(join_request),
-        context={
-            "join_request": join_request,
-            "member": member,
-        },
-        language=_language(join_request.applicant),
-    )
+    _email_applicant(join_request, "join_request_approved", member=member)
     return member
 
 
@@ -417,12 +409,7 @@ def refuse_join_request(join_request: JoinRequest, *, reason: str, acting_user: 
         actor=acting_user,
         data={"from": previous, "to": join_request.status, "grounds": reason},
     )
-    send_after_commit(
-        "join_request_refused",
-        to=_applicant_recipients(join_request),
-        context={"join_request": join_request},
-        language=_language(join_request.applicant),
-    )
+    _email_applicant(join_request, "join_request_refused")
     return join_request
 
 
