@@ -284,15 +284,29 @@ def requirements_for(organization: Organization, *, today: datetime.date | None 
     Missing entries come sorted by due date (none last), covered ones by code. Constant number of
     queries (see ``load``).
     """
+    report, _readiness = requirements_and_readiness(organization, today=today, worker_ids=[])
+    return report
+
+
+def requirements_and_readiness(
+    organization: Organization, *, today: datetime.date | None = None, worker_ids: list[int] | None = None
+) -> tuple[RequirementReport, list[WorkerReadiness]]:
+    """``requirements_for`` and ``worker_readiness`` from one load and one evaluation.
+
+    Pages that show both (the dashboard, the per-worker sheet) use this, so the situation is not
+    loaded twice.
+    """
     today = today or timezone.localdate()
     with _without_cyclic_gc():
         loaded = load(organization, today=today)
+        requirements = rules.evaluate(loaded.situation)
         worker_refs = {w.id: WorkerRef(w.id, w.name) for w in loaded.workers.values()}
         missing, covered = [], []
-        for requirement in rules.evaluate(loaded.situation):
+        for requirement in requirements:
             entry = _entry(requirement, loaded, worker_refs)
             (missing if requirement.is_missing else covered).append(entry)
-    return RequirementReport(today=today, missing=missing, covered=covered)
+    report = RequirementReport(today=today, missing=missing, covered=covered)
+    return report, _readiness(loaded, requirements, worker_ids)
 
 
 # --- Per worker: what the visa application form asks ----------------------------------------------
@@ -354,7 +368,12 @@ def worker_readiness(
     today = today or timezone.localdate()
     with _without_cyclic_gc():
         loaded = load(organization, today=today)
-        by_code = {r.municipality: r for r in rules.evaluate(loaded.situation)}
+        requirements = rules.evaluate(loaded.situation)
+    return _readiness(loaded, requirements, worker_ids)
+
+
+def _readiness(loaded: LoadedSituation, requirements, worker_ids: list[int] | None) -> list[WorkerReadiness]:
+    by_code = {r.municipality: r for r in requirements}
     wanted = set(worker_ids) if worker_ids is not None else None
     filings: dict[tuple[int, int | None], MunicipalityFiling] = {}
     workplace_refs = {w.id: WorkplaceRef(w.id, w.name, w.address) for w in loaded.workplaces.values()}

@@ -46,11 +46,12 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
     membership = membership_for(request)
     organization = membership.organization
     on = today()
-    report = selectors.requirements_for(organization, today=on)
     # Only the workers of the page shown are explained: 5,000 workers make 100 pages, not one.
     worker_ids = Worker.objects.filter(organization=organization).order_by("name", "pk").values_list("pk", flat=True)
     worker_page = paginate(request, worker_ids, param="workers")
-    readiness = selectors.worker_readiness(organization, today=on, worker_ids=list(worker_page.object_list))
+    report, readiness = selectors.requirements_and_readiness(
+        organization, today=on, worker_ids=list(worker_page.object_list)
+    )
     # Missing municipalities keep the rules' order (by due date); both lists are paged like the workers.
     missing_page = paginate(request, report.missing, per_page=MUNICIPALITY_PAGE_SIZE, param="missing")
     covered_page = paginate(request, report.covered, per_page=MUNICIPALITY_PAGE_SIZE, param="covered")
@@ -372,8 +373,9 @@ def worker_sheet(worker: Worker) -> dict[str, Any]:
     submitted to it, on what date and how; when one was submitted but went stale, why.
     """
     on = today()
-    readiness = selectors.worker_readiness(worker.organization, today=on, worker_ids=[worker.pk])[0]
-    report = selectors.requirements_for(worker.organization, today=on)
+    report, [readiness] = selectors.requirements_and_readiness(
+        worker.organization, today=on, worker_ids=[worker.pk]
+    )
     rows = []
     for label, filing in (
         (_("勤務地(事業所の所在地)"), readiness.workplace_municipality),
