@@ -245,6 +245,9 @@ class ResolvedPlace:
 
     code: str
     label: str
+    #: The ``municipalities.services.LookupResult`` it came from, handed on to the import so that
+    #: each row is not looked up a second time.
+    lookup: Any = None
 
 
 class PlaceError(Exception):
@@ -447,6 +450,7 @@ def check_roster(
                 "residence_postal_code": postal_code,
                 "residence_address": address,
                 "residence_municipality_code": row.place.code if row.place else code,
+                "residence": row.place.lookup if row.place else None,
                 "status": status,
                 "residence_card_expiry": expiry,
                 "application_kind": kind,

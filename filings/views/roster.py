@@ -68,7 +68,7 @@ def make_resolver():
     by_postal_code: dict[str, ResolvedPlace | None] = {}
 
     def place_of(result) -> ResolvedPlace:
-        return ResolvedPlace(code=result.municipality.code, label=result.label)
+        return ResolvedPlace(code=result.municipality.code, label=result.label, lookup=result)
 
     def resolve_place(postal_code: str, address: str, municipality_code: str | None) -> ResolvedPlace:
         postal_code = format_postal_code(postal_code) if postal_code else ""
