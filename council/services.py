@@ -189,7 +189,13 @@ def send_invitation(invitation_id: int) -> bool:
         if not recipients:
             return False
         name = "council_circulation" if meeting.is_written else "council_invitation"
-        rendered = render_email(name, {"invitation": invitation, "meeting": meeting})
+        context = {"invitation": invitation, "meeting": meeting}
+        if invitation.is_guest and not meeting.is_written:
+            # A guest has no account: the email carries a signed link to answer without one.
+            from .guest_tokens import guest_reply_url
+
+            context["guest_reply_url"] = guest_reply_url(invitation)
+        rendered = render_email(name, context)
         message = EmailMultiAlternatives(
             rendered["subject"], rendered["text"], settings.DEFAULT_FROM_EMAIL, recipients
         )
@@ -204,11 +210,14 @@ def send_invitation(invitation_id: int) -> bool:
 
 
 @transaction.atomic
-def record_attendance(invitation: Invitation, *, attending: bool, acting_user: User | None) -> Invitation:
+def record_attendance(
+    invitation: Invitation, *, attending: bool, acting_user: User | None, via: str = ""
+) -> Invitation:
     """Record a reply to an invitation to a meeting.
 
     Accepts any reply while the meeting is ``convened``; the same reply again is a no-op. Writes the
-    attendance, the time and a history row on the meeting. Sends nothing.
+    attendance, the time and a history row on the meeting. Sends nothing. ``via`` names the channel
+    of a reply made without a user (``"guest_link"``: the guest's signed link) for the history row.
 
     :raises CouncilError: if the meeting is not convened or is a written circulation.
     """
@@ -227,7 +236,13 @@ def record_attendance(invitation: Invitation, *, attending: bool, acting_user: U
         meeting,
         "council.invitation.replied",
         actor=acting_user,
-        data={"invitation": invitation.pk, "invitee": invitation.display_name, "from": previous, "to": target},
+        data={
+            "invitation": invitation.pk,
+            "invitee": invitation.display_name,
+            "from": previous,
+            "to": target,
+            **({"via": via} if via else {}),
+        },
     )
     return invitation
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import guest_views, views
 
 app_name = "council"
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("materials/<int:pk>/", views.material_download_view, name="material_download"),
     path("mine/", views.my_meetings_view, name="my_meetings"),
     path("mine/invitations/<int:pk>/", views.invitation_view, name="invitation"),
+    path("guest/<str:token>/", guest_views.guest_reply_view, name="guest_reply"),
     path("manage/meetings/<int:pk>/", views.meeting_manage_view, name="meeting_manage"),
     path("requests/", views.request_list_view, name="requests"),
     path("requests/<int:pk>/", views.request_detail_view, name="request_detail"),
