@@ -53,6 +53,8 @@ from django.db.models import Exists, F, Min, OuterRef, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy
 
 from accounts.audit import log_action
 from accounts.constants import SECRETARIAT_GROUP, OrganizationRole
@@ -87,11 +89,19 @@ SEND_BATCH_TASK = "filings.tasks.reminders.send_reminders_batch"
 
 
 class ReminderError(Exception):
-    """A reminder setting cannot be changed (the message is Japanese, for the user)."""
+    """A reminder setting cannot be changed. ``message`` is shown to the user: a translatable text
+    (Japanese source) rendered in the language active when it is read, so an English page shows English."""
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str | Promise) -> None:
         super().__init__(message)
-        self.message = message
+        self._message = message
+
+    @property
+    def message(self) -> str:
+        return str(self._message)
+
+    def __str__(self) -> str:
+        return self.message
 
 
 # --- The pure policy -------------------------------------------------------------------------------
@@ -784,7 +794,7 @@ def _representative(organization: Organization, user: User) -> OrganizationMembe
         organization=organization, user=user, role=OrganizationRole.REPRESENTATIVE
     ).first()
     if membership is None:
-        raise ReminderError("期限前のリマインダーの設定は代表者だけが変更できます。")
+        raise ReminderError(gettext_lazy("期限前のリマインダーの設定は代表者だけが変更できます。"))
     return membership
 
 
@@ -796,7 +806,7 @@ def turn_off_due_reminders(*, organization: Organization, user: User, confirmed:
     """
     _representative(organization, user)
     if not confirmed:
-        raise ReminderError("注意事項を確認したうえで、チェックを入れてください。")
+        raise ReminderError(gettext_lazy("注意事項を確認したうえで、チェックを入れてください。"))
     with transaction.atomic():
         opt_out, created = ReminderOptOut.objects.get_or_create(organization=organization, user=user)
         if not created:
