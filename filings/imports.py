@@ -16,6 +16,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -27,13 +29,40 @@ from .forms import format_postal_code, normalize_postal_code, parse_date
 # --- Columns --------------------------------------------------------------------------------
 
 
+#: The language of the file's header row and of its status and application-kind values. The roster
+#: file is an exchange format (a representative reading the pages in English sends it to a Japanese
+#: colleague, an export is imported again): it is always written in Japanese, whoever downloads it.
+FILE_LANGUAGE = "ja"
+
+
+def in_file_language(text: Any) -> str:
+    """A lazy label as the file writes it (Japanese), whatever the language of the page."""
+    with translation.override(FILE_LANGUAGE):
+        return str(text)
+
+
+def _in_every_language(text: Any) -> list[str]:
+    """A lazy label in each language of the portal, so that a file written by an older English
+    template still reads."""
+    texts = []
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            texts.append(str(text))
+    return texts
+
+
 @dataclass(frozen=True)
 class Column:
     key: str
-    label: Any  # lazy Japanese header, as in the template file
+    label: Any  # lazy: shown on the pages in the reader's language
     required: bool
     aliases: tuple[str, ...] = ()
     example: str = ""
+
+    @property
+    def header(self) -> str:
+        """The column's header in the file: always Japanese (the import contract)."""
+        return in_file_language(self.label)
 
 
 #: The columns of the template, in order. Headers are matched by label or alias, after NFKC and
@@ -92,7 +121,7 @@ def _header_key(text: str) -> str:
 def _column_index() -> dict[str, str]:
     index: dict[str, str] = {}
     for column in COLUMNS:
-        for name in (str(column.label), column.key, *column.aliases):
+        for name in (column.header, *_in_every_language(column.label), column.key, *column.aliases):
             index[_header_key(name)] = column.key
     return index
 
@@ -101,7 +130,8 @@ def _status_index() -> dict[str, str]:
     index = {}
     for status in IMPORTABLE_STATUSES:
         index[status.value] = status.value
-        index[_header_key(str(status.label))] = status.value
+        for text in _in_every_language(status.label):
+            index[_header_key(text)] = status.value
     index[_header_key("在籍")] = WorkerStatus.ACTIVE.value
     index[_header_key("就労予定")] = WorkerStatus.INCOMING.value
     return index
@@ -111,7 +141,8 @@ def _kind_index() -> dict[str, str]:
     index = {}
     for kind in ApplicationKind:
         index[kind.value] = kind.value
-        index[_header_key(str(kind.label))] = kind.value
+        for text in _in_every_language(kind.label):
+            index[_header_key(text)] = kind.value
     for alias, kind in (
         ("認定", "coe"),
         ("在留資格認定", "coe"),
@@ -211,7 +242,7 @@ def read_roster(data: bytes, filename: str) -> RawRoster:
                     continue
                 header = [index.get(_header_key(text)) for text in texts]
                 ignored = [text for text, key in zip(texts, header, strict=True) if key is None and text.strip()]
-                missing = [str(c.label) for c in COLUMNS if c.required and c.key not in header]
+                missing = [c.header for c in COLUMNS if c.required and c.key not in header]
                 if missing:
                     raise RosterFileError(
                         _(
@@ -472,7 +503,8 @@ EXPORT_EXTRA = (
 
 
 def template_rows() -> list[list[str]]:
-    return [[str(c.label) for c in COLUMNS], [c.example for c in COLUMNS]]
+    """The header row (Japanese, see :data:`FILE_LANGUAGE`) and one example row."""
+    return [[c.header for c in COLUMNS], [c.example for c in COLUMNS]]
 
 
 def csv_bytes(rows: Iterable[Sequence[Any]]) -> bytes:
@@ -508,7 +540,8 @@ def xlsx_bytes(rows: Iterable[Sequence[Any]], *, title: str) -> bytes:
 
 
 def export_header() -> list[str]:
-    return [str(c.label) for c in COLUMNS] + [str(label) for label in EXPORT_EXTRA]
+    """The template's headers and the export's extra ones, in Japanese whatever the page's language."""
+    return [c.header for c in COLUMNS] + [in_file_language(label) for label in EXPORT_EXTRA]
 
 
 def unicode_name_ok(name: str) -> bool:
@@ -529,6 +562,7 @@ __all__ = [
     "decode_csv",
     "export_header",
     "format_postal_code",
+    "in_file_language",
     "read_roster",
     "template_rows",
     "xlsx_bytes",

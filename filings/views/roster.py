@@ -36,6 +36,7 @@ from ..imports import (
     check_roster,
     csv_bytes,
     export_header,
+    in_file_language,
     read_roster,
     template_rows,
     xlsx_bytes,
@@ -326,13 +327,17 @@ def roster_template_view(request: HttpRequest, fmt: str) -> HttpResponse:
     membership_for(request)
     rows = template_rows()
     if fmt == "xlsx":
-        return _file_response(xlsx_bytes(rows, title="名簿"), "roster-template.xlsx", XLSX_TYPE)
+        return _file_response(xlsx_bytes(rows, title=_("名簿")), "roster-template.xlsx", XLSX_TYPE)
     return _file_response(csv_bytes(rows), "roster-template.csv", "text/csv; charset=utf-8")
 
 
 def export_rows(organization) -> list[list[Any]]:
-    """Every worker of ``organization`` with the template's columns, then their municipalities."""
-    statuses = dict(WorkerStatus.choices)
+    """Every worker of ``organization`` with the template's columns, then their municipalities.
+
+    Headers, statuses and application kinds are written in Japanese whatever the reader's language
+    (``imports.FILE_LANGUAGE``): the file is read back by the import, possibly by a Japanese colleague.
+    """
+    statuses = {value: in_file_language(label) for value, label in WorkerStatus.choices}
     applications: dict[int, tuple[str, Any]] = {}
     from ..models import VisaApplication
 
@@ -350,7 +355,7 @@ def export_rows(organization) -> list[list[Any]]:
     )
     from ..constants import ApplicationKind
 
-    kinds = dict(ApplicationKind.choices)
+    kinds = {value: in_file_language(label) for value, label in ApplicationKind.choices}
     for worker in workers.iterator(chunk_size=1000):
         kind, planned = applications.get(worker.pk, ("", None))
         rows.append(
@@ -361,9 +366,9 @@ def export_rows(organization) -> list[list[Any]]:
                 worker.residence_postal_code,
                 worker.residence_address,
                 worker.residence_municipality.code,
-                str(statuses.get(worker.status, worker.status)),
+                statuses.get(worker.status, worker.status),
                 worker.residence_card_expiry.isoformat() if worker.residence_card_expiry else "",
-                str(kinds.get(kind, "")) if kind else "",
+                kinds.get(kind, "") if kind else "",
                 planned.isoformat() if planned else "",
                 str(worker.residence_municipality) + (worker.residence_ward.name if worker.residence_ward else ""),
                 str(worker.workplace.municipality) + (worker.workplace.ward.name if worker.workplace.ward else ""),
@@ -378,7 +383,7 @@ def roster_export_view(request: HttpRequest, fmt: str) -> HttpResponse:
     rows = export_rows(membership.organization)
     stamp = timezone.localdate().strftime("%Y%m%d")
     if fmt == "xlsx":
-        return _file_response(xlsx_bytes(rows, title="名簿"), f"roster-{stamp}.xlsx", XLSX_TYPE)
+        return _file_response(xlsx_bytes(rows, title=_("名簿")), f"roster-{stamp}.xlsx", XLSX_TYPE)
     return _file_response(csv_bytes(rows), f"roster-{stamp}.csv", "text/csv; charset=utf-8")
 
 
