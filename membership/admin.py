@@ -9,6 +9,7 @@ untouched and reported by name.
 import datetime
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -49,7 +50,7 @@ def _history_table(obj: Model) -> str:
         "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
         (
             (
-                date_format(timezone.localtime(row.created_at), "Y年n月j日 H:i"),
+                date_format(timezone.localtime(row.created_at), _("Y年n月j日 H:i")),
                 ACTION_LABELS.get(row.action, row.action),
                 row.actor or "—",
                 _transition_text(row.data, labels),
@@ -78,8 +79,35 @@ def _transition_text(data: dict, labels: dict) -> str:
     return ""
 
 
-class SecretariatDecisionMixin:
-    """View-only admin pages whose only writes are service calls from actions."""
+# --- What the pages share ----------------------------------------------------------------------------
+
+#: The body's details (``BodyDetails``) that a join request and a member both show, in this order.
+BODY_DETAILS_FIELDS = [
+    "organization_type",
+    "municipality",
+    "prefecture",
+    "name",
+    "postal_code",
+    "address",
+    "representative_name",
+    "contact_department",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+]
+
+
+def details_fieldset(*before: str, after: tuple[str, ...] = ("cooperation",)) -> tuple:
+    """The 届出事項 section: ``before`` the body's details, then ``after`` them."""
+    return (gettext_lazy("届出事項"), {"fields": [*before, *BODY_DETAILS_FIELDS, *after]})
+
+
+#: The last section of every decision page: the history table.
+HISTORY_FIELDSET = (gettext_lazy("履歴"), {"fields": ["history"]})
+
+
+class ViewOnly:
+    """Nothing is added, changed or deleted through the admin's forms."""
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -89,6 +117,41 @@ class SecretariatDecisionMixin:
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ViewOnlyInline(ViewOnly, admin.TabularInline):
+    """A table of related rows, every column read-only."""
+
+    extra = 0
+
+    def get_readonly_fields(self, request, obj=None):
+        return list(self.fields)
+
+
+class SecretariatDecisionMixin(ViewOnly):
+    """View-only admin pages whose only writes are service calls from actions.
+
+    Every field the page shows (its ``fieldsets``, or else its ``fields``) is read-only.
+    """
+
+    def get_readonly_fields(self, request, obj=None):
+        if self.fieldsets:
+            return flatten_fieldsets(self.fieldsets)
+        return list(self.fields or ())
+
+    def decision_page(self, request: HttpRequest, *, title: str, form, objects: list, skipped_messages: list[str]):
+        """The intermediate confirmation page of a decision on the selected ``objects``."""
+        context = {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "opts": self.model._meta,
+            "form": form,
+            "objects": objects,
+            "skipped_messages": skipped_messages,
+            "action": request.POST.get("action"),
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/membership/decision_confirmation.html", context)
 
     def has_decide_permission(self, request) -> bool:
         return is_secretariat(request.user)
@@ -172,17 +235,7 @@ class SecretariatDecisionMixin:
                 return None
         else:
             form = form_class(**form_kwargs)
-        context = {
-            **self.admin_site.each_context(request),
-            "title": title,
-            "opts": self.model._meta,
-            "form": form,
-            "objects": eligible,
-            "skipped_messages": skipped_messages,
-            "action": request.POST.get("action"),
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-        }
-        return TemplateResponse(request, "admin/membership/decision_confirmation.html", context)
+        return self.decision_page(request, title=title, form=form, objects=eligible, skipped_messages=skipped_messages)
 
 
 class AgeListFilter(admin.SimpleListFilter):
@@ -209,20 +262,9 @@ class AgeListFilter(admin.SimpleListFilter):
         return queryset
 
 
-class JoinRequestAttachmentInline(admin.TabularInline):
+class JoinRequestAttachmentInline(ViewOnlyInline):
     model = JoinRequestAttachment
-    extra = 0
     fields = ["download", "size", "uploaded_at"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=gettext_lazy("ファイル"))
     def download(self, obj):
@@ -260,32 +302,9 @@ class JoinRequestAdmin(SecretariatDecisionMixin, admin.ModelAdmin):
                 ]
             },
         ),
-        (
-            gettext_lazy("届出事項"),
-            {
-                "fields": [
-                    "applicant",
-                    "organization_type",
-                    "municipality",
-                    "prefecture",
-                    "name",
-                    "postal_code",
-                    "address",
-                    "representative_name",
-                    "contact_department",
-                    "contact_name",
-                    "contact_email",
-                    "contact_phone",
-                    "agrees_with_purpose",
-                    "cooperation",
-                ]
-            },
-        ),
-        (gettext_lazy("履歴"), {"fields": ["history"]}),
+        details_fieldset("applicant", after=("agrees_with_purpose", "cooperation")),
+        HISTORY_FIELDSET,
     ]
-
-    def get_readonly_fields(self, request, obj=None):
-        return [field for fieldset in self.fieldsets for field in fieldset[1]["fields"]]
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("applicant", "municipality")
@@ -358,20 +377,9 @@ class JoinRequestAdmin(SecretariatDecisionMixin, admin.ModelAdmin):
         )
 
 
-class ChangeNotificationInline(admin.TabularInline):
+class ChangeNotificationInline(ViewOnlyInline):
     model = ChangeNotification
-    extra = 0
     fields = ["link", "status", "effective_on", "created_at", "applied_at"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=gettext_lazy("変更の届出"))
     def link(self, obj):
@@ -382,20 +390,9 @@ class ChangeNotificationInline(admin.TabularInline):
         )
 
 
-class WithdrawalNoticeInline(admin.TabularInline):
+class WithdrawalNoticeInline(ViewOnlyInline):
     model = WithdrawalNotice
-    extra = 0
     fields = ["status", "reason", "requested_on", "effective_on", "created_at"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Member)
@@ -445,17 +442,9 @@ class MemberAdmin(SecretariatDecisionMixin, admin.ModelAdmin):
                 messages.SUCCESS,
             )
             return None
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("届出を行う利用者の設定"),
-            "opts": self.model._meta,
-            "form": form,
-            "objects": members,
-            "skipped_messages": skipped,
-            "action": request.POST.get("action"),
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-        }
-        return TemplateResponse(request, "admin/membership/decision_confirmation.html", context)
+        return self.decision_page(
+            request, title=_("届出を行う利用者の設定"), form=form, objects=members, skipped_messages=skipped
+        )
 
     inlines = [ChangeNotificationInline, WithdrawalNoticeInline]
     change_list_template = "admin/membership/member/change_list.html"
@@ -478,30 +467,9 @@ class MemberAdmin(SecretariatDecisionMixin, admin.ModelAdmin):
                 ]
             },
         ),
-        (
-            gettext_lazy("届出事項"),
-            {
-                "fields": [
-                    "organization_type",
-                    "municipality",
-                    "prefecture",
-                    "name",
-                    "postal_code",
-                    "address",
-                    "representative_name",
-                    "contact_department",
-                    "contact_name",
-                    "contact_email",
-                    "contact_phone",
-                    "cooperation",
-                ]
-            },
-        ),
-        (gettext_lazy("履歴"), {"fields": ["history"]}),
+        details_fieldset(),
+        HISTORY_FIELDSET,
     ]
-
-    def get_readonly_fields(self, request, obj=None):
-        return [field for fieldset in self.fieldsets for field in fieldset[1]["fields"]]
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("category")
@@ -595,7 +563,6 @@ class ChangeNotificationAdmin(SecretariatDecisionMixin, admin.ModelAdmin):
     decision_targets = {"acknowledge_selected": ("change_notification", "acknowledged")}
     fields = ["member", "status", "diff", "effective_on", "note", "filed_by", "created_at", "acknowledged_by",
               "acknowledged_at", "applied_at", "history"]  # fmt: skip
-    readonly_fields = fields
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("member", "filed_by")
@@ -643,7 +610,6 @@ class WithdrawalNoticeAdmin(SecretariatDecisionMixin, admin.ModelAdmin):
     decision_targets = {"confirm_selected": ("withdrawal_notice", "confirmed")}
     fields = ["member", "status", "reason", "requested_on", "effective_on", "filed_by", "created_at",
               "confirmed_by", "confirmed_at", "history"]  # fmt: skip
-    readonly_fields = fields
 
     @admin.action(description=gettext_lazy("退会を確定する(退会日)"), permissions=["decide"])
     def confirm_selected(self, request, queryset):
