@@ -145,7 +145,12 @@ REASON_TEXTS: dict[str, str] = {
     ),
     "workers_more": gettext_noop("%(names)s ほか%(more)d名"),
     "workers_all": gettext_noop("%(names)s"),
+    # A date inside a reason: 2026年11月22日 in Japanese, 22 Nov 2026 in English.
+    "date": gettext_noop("%(year)d年%(month)d月%(day)d日"),
 }
+
+#: Month abbreviations for the translations of ``REASON_TEXTS["date"]`` that name the month.
+MONTH_ABBREVIATIONS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 CONTACT_ITEMS: dict[str, str] = {
     "department": gettext_noop("担当部署"),
@@ -159,8 +164,13 @@ def _identity(message: str) -> str:
     return message
 
 
-def _format_date(value: datetime.date) -> str:
-    return f"{value.year}年{value.month}月{value.day}日"
+def _format_date(value: datetime.date, translate: Callable[[str], str] = _identity) -> str:
+    return translate(REASON_TEXTS["date"]) % {
+        "year": value.year,
+        "month": value.month,
+        "day": value.day,
+        "month_abbr": MONTH_ABBREVIATIONS[value.month - 1],
+    }
 
 
 @dataclass(frozen=True)
@@ -197,7 +207,7 @@ class Reason:
             "item": translate(CONTACT_ITEMS[self.item]) if self.item in CONTACT_ITEMS else self.item,
             "old": self.old,
             "new": self.new,
-            "submitted_on": _format_date(self.submitted_on) if self.submitted_on else "",
+            "submitted_on": _format_date(self.submitted_on, translate) if self.submitted_on else "",
         }
         return translate(REASON_TEXTS[self.code]) % params
 

@@ -1,6 +1,7 @@
 """The public look-up endpoint, and how a municipality appears in every API answer (API.md)."""
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
@@ -52,10 +53,10 @@ class MunicipalityLookupView(APIView):
     throttle_scope = "lookup"
 
     @extend_schema(
-        summary="郵便番号・住所から市区町村を調べる",
+        summary=gettext_lazy("郵便番号・住所から市区町村を調べる"),
         parameters=[
-            OpenApiParameter("postal_code", OpenApiTypes.STR, description="郵便番号(ハイフン・全角可)"),
-            OpenApiParameter("address", OpenApiTypes.STR, description="住所(都道府県は省略可)"),
+            OpenApiParameter("postal_code", OpenApiTypes.STR, description=gettext_lazy("郵便番号(ハイフン・全角可)")),
+            OpenApiParameter("address", OpenApiTypes.STR, description=gettext_lazy("住所(都道府県は省略可)")),
         ],
         responses={
             200: inline_serializer(
