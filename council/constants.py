@@ -99,13 +99,23 @@ TRANSITIONS: dict[str, dict[str, frozenset[str]]] = {
     },
 }
 
-#: Regional statistics (Art. 6(3)): the three metropolitan areas as the portal defines them.
+
+# Regional statistics (Art. 6(3)): the three metropolitan areas as the portal defines them.
+class Area(models.TextChoices):
+    """The three metropolitan areas of the regional statistics (Art. 6(3)) and the rest."""
+
+    CAPITAL = "capital", _("首都圏")
+    CHUKYO = "chukyo", _("中京圏")
+    KINKI = "kinki", _("近畿圏")
+    OTHER = "other", _("その他の地域")
+
+
 METROPOLITAN_AREAS: dict[str, tuple[str, ...]] = {
-    "首都圏": ("東京都", "神奈川県", "埼玉県", "千葉県"),
-    "中京圏": ("愛知県", "岐阜県", "三重県"),
-    "近畿圏": ("大阪府", "京都府", "兵庫県", "奈良県"),
+    Area.CAPITAL: ("東京都", "神奈川県", "埼玉県", "千葉県"),
+    Area.CHUKYO: ("愛知県", "岐阜県", "三重県"),
+    Area.KINKI: ("大阪府", "京都府", "兵庫県", "奈良県"),
 }
-OTHER_AREA = "その他の地域"
+OTHER_AREA = Area.OTHER
 
 #: Counts below this are not shown on the public statistics page.
 SUPPRESSION_THRESHOLD = 10

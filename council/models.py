@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .constants import (
     JOINABLE_CATEGORY,
+    Area,
     Attendance,
     CirculationAnswer,
     ConveneScope,
@@ -348,3 +349,26 @@ class ViolationHandoff(models.Model):
 
     def __str__(self) -> str:
         return f"{self.violation} → {self.agency}"
+
+
+class MonthlyStatistic(models.Model):
+    """Active workers at the end of one month in one area: the stored history of the trend chart.
+
+    Written only by :func:`council.statistics.refresh_monthly_statistics` (the periodic task), which
+    recomputes the whole window from the status history; the pages read these rows instead of
+    the history, and take the current month from the live counts.
+    """
+
+    month = models.DateField(_("月"), help_text=_("その月の1日。"))
+    area = models.CharField(_("地域"), max_length=20, choices=Area.choices)
+    workers = models.PositiveIntegerField(_("月末の就労中の人数"))
+    computed_at = models.DateTimeField(_("集計日時"))
+
+    class Meta:
+        verbose_name = _("月別の集計")
+        verbose_name_plural = _("月別の集計")
+        ordering = ["month", "area"]
+        constraints = [models.UniqueConstraint(fields=["month", "area"], name="unique_monthly_statistic")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.get_area_display()}: {self.workers}"

@@ -22,10 +22,11 @@ def close_due_circulations_task() -> list[int]:
 
 @shared_task(soft_time_limit=300, time_limit=360)
 def refresh_statistics_task() -> int:
-    """Every 30 minutes: recompute the month-by-month trend of the regional statistics ahead of
-    its expiry, so that no visitor waits for it. Safe to run twice (it only overwrites the cache)."""
+    """Every 30 minutes: recompute the stored month-end counts of the regional statistics' trend
+    from the status history, so that back-dated changes reach the chart and no page reads the
+    history. Safe to run twice (it overwrites the same rows)."""
     from django.utils import timezone
 
-    from .statistics import refresh_trend
+    from .statistics import refresh_monthly_statistics
 
-    return len(refresh_trend(today=timezone.localdate()))
+    return len(refresh_monthly_statistics(today=timezone.localdate()))

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.roles import is_secretariat
@@ -317,26 +318,43 @@ def _csv_response(content: bytes, filename: str) -> HttpResponse:
     return response
 
 
+def _area_context() -> dict:
+    """The definition of the metropolitan areas and the trend's column heads, in the active language."""
+    return {
+        "definition": [(statistics.area_label(area), prefectures) for area, prefectures in METROPOLITAN_AREAS.items()],
+        "area_labels": [statistics.area_label(area) for area in statistics.AREAS],
+    }
+
+
 @login_required
 def statistics_view(request: HttpRequest) -> HttpResponse:
     _require_secretariat(request)
     stats = statistics.regional_statistics(today=timezone.localdate())
     chart = {
-        "areas": {"labels": [row["area"] for row in stats.areas], "workers": [row["workers"] for row in stats.areas]},
+        "titles": {
+            "areas": _("三大都市圏とその他の地域"),
+            "trend": _("月末の就労中の人数"),
+            "prefectures": _("都道府県別"),
+            "workers": _("外国人数"),
+            "employers": _("所属機関数"),
+        },
+        "areas": {"labels": [row["label"] for row in stats.areas], "workers": [row["workers"] for row in stats.areas]},
         "prefectures": {
             "labels": [row["prefecture"] for row in stats.prefectures],
             "workers": [row["workers"] for row in stats.prefectures],
             "employers": [row["employers"] for row in stats.prefectures],
         },
         "trend": {
-            "labels": [f"{row['month']:%Y-%m}" for row in stats.trend],
-            "series": {area: [row["areas"][area] for row in stats.trend] for area in statistics.AREAS},
+            "labels": [date_format(row["month"], _("Y年n月")) for row in stats.trend],
+            "series": {
+                statistics.area_label(area): [row["areas"][area] for row in stats.trend] for area in statistics.AREAS
+            },
         },
     }
     return render(
         request,
         "council/statistics.html",
-        {"stats": stats, "chart": chart, "definition": METROPOLITAN_AREAS},
+        {"stats": stats, "chart": chart, **_area_context()},
     )
 
 
@@ -351,7 +369,13 @@ def public_statistics_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "council/public_statistics.html",
-        {"stats": stats, "definition": METROPOLITAN_AREAS, "threshold": statistics.SUPPRESSION_THRESHOLD},
+        {
+            "stats": stats,
+            "threshold": statistics.SUPPRESSION_THRESHOLD,
+            "below_mark": _(statistics.BELOW_THRESHOLD),
+            "complementary_mark": _(statistics.COMPLEMENTARY),
+            **_area_context(),
+        },
     )
 
 

@@ -240,7 +240,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "filings-send-reminders": {"task": "filings.tasks.reminders.send_daily_reminders", "schedule": crontab(minute=15)},
     "filings-inbox-digests": {"task": "filings.send_inbox_digests", "schedule": crontab(hour=8, minute=0)},
     "council-close-due-circulations": {"task": "council.tasks.close_due_circulations_task", "schedule": 900.0},
-    # Keeps the month-by-month trend of the regional statistics precomputed (it takes about a second).
+    # Recomputes the stored month-end counts of the regional statistics' trend (about a second).
     "council-refresh-statistics": {"task": "council.tasks.refresh_statistics_task", "schedule": 1800.0},
     "membership-apply-due-change-notifications": {
         "task": "membership.apply_due_change_notifications",

@@ -11,7 +11,7 @@
   new Chart(document.getElementById("chart-areas"), {
     type: "doughnut",
     data: {labels: data.areas.labels, datasets: [{data: data.areas.workers, backgroundColor: colors}]},
-    options: {plugins: {title: {display: true, text: "三大都市圏とその他の地域"}}}
+    options: {plugins: {title: {display: true, text: data.titles.areas}}}
   });
 
   new Chart(document.getElementById("chart-trend"), {
@@ -22,7 +22,7 @@
         return {label: area, data: data.trend.series[area], borderColor: colors[index % colors.length], fill: false};
       })
     },
-    options: {plugins: {title: {display: true, text: "月末の就労中の人数"}}}
+    options: {plugins: {title: {display: true, text: data.titles.trend}}}
   });
 
   new Chart(document.getElementById("chart-prefectures"), {
@@ -30,10 +30,10 @@
     data: {
       labels: data.prefectures.labels,
       datasets: [
-        {label: "外国人数", data: data.prefectures.workers, backgroundColor: colors[0]},
-        {label: "所属機関数", data: data.prefectures.employers, backgroundColor: colors[3]}
+        {label: data.titles.workers, data: data.prefectures.workers, backgroundColor: colors[0]},
+        {label: data.titles.employers, data: data.prefectures.employers, backgroundColor: colors[3]}
       ]
     },
-    options: {aspectRatio: 3, plugins: {title: {display: true, text: "都道府県別"}}}
+    options: {aspectRatio: 3, plugins: {title: {display: true, text: data.titles.prefectures}}}
   });
 })();

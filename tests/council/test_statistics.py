@@ -9,6 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from council import statistics
+from council.constants import Area
+from council.models import MonthlyStatistic
 from council.statistics import BELOW_THRESHOLD, COMPLEMENTARY, Node, suppress
 from filings.constants import WorkerStatus
 from filings.models import WorkerStatusChange
@@ -58,14 +60,15 @@ def test_counts_by_prefecture_and_municipality_with_wards_under_their_city():
     prefectures = {row["prefecture"]: row for row in stats.prefectures}
     assert prefectures["東京都"]["workers"] == 12
     assert prefectures["神奈川県"]["workers"] == 8
-    assert prefectures["北海道"]["area"] == "その他の地域"
+    assert prefectures["北海道"]["area"] == Area.OTHER
+    assert prefectures["北海道"]["area_label"] == "その他の地域"
     areas = {row["area"]: row for row in stats.areas}
-    assert areas["首都圏"]["workers"] == 20
-    assert areas["首都圏"]["employers"] == 2
-    assert round(areas["首都圏"]["share"], 1) == round(20 / 22 * 100, 1)
-    assert areas["その他の地域"]["workers"] == 2
-    assert areas["中京圏"]["workers"] == 0
-    assert areas["近畿圏"]["workers"] == 0
+    assert areas[Area.CAPITAL]["workers"] == 20
+    assert areas[Area.CAPITAL]["employers"] == 2
+    assert round(areas[Area.CAPITAL]["share"], 1) == round(20 / 22 * 100, 1)
+    assert areas[Area.OTHER]["workers"] == 2
+    assert areas[Area.CHUKYO]["workers"] == 0
+    assert areas[Area.KINKI]["workers"] == 0
 
 
 def test_the_trend_follows_the_status_history():
@@ -80,25 +83,22 @@ def test_the_trend_follows_the_status_history():
     _workers("231002", 2, since=datetime.date(2025, 1, 1))  # active since before the window
     trend = {row["month"]: row for row in statistics.monthly_trend(today=TODAY)}
     assert len(trend) == statistics.TREND_MONTHS
-    assert trend[datetime.date(2026, 4, 1)]["areas"]["首都圏"] == 0
-    assert trend[datetime.date(2026, 5, 1)]["areas"]["首都圏"] == 1
-    assert trend[datetime.date(2026, 8, 1)]["areas"]["首都圏"] == 0
-    assert trend[datetime.date(2026, 10, 1)]["areas"]["首都圏"] == 1
+    assert trend[datetime.date(2026, 4, 1)]["areas"][Area.CAPITAL] == 0
+    assert trend[datetime.date(2026, 5, 1)]["areas"][Area.CAPITAL] == 1
+    assert trend[datetime.date(2026, 8, 1)]["areas"][Area.CAPITAL] == 0
+    assert trend[datetime.date(2026, 10, 1)]["areas"][Area.CAPITAL] == 1
     assert trend[datetime.date(2026, 11, 1)]["total"] == 3
-    assert trend[datetime.date(2025, 1, 1)]["areas"]["中京圏"] == 2
+    assert trend[datetime.date(2025, 1, 1)]["areas"][Area.CHUKYO] == 2
 
 
 def test_the_statistics_page_uses_a_constant_number_of_queries(client, secretariat_user):
-    from django.core.cache import cache
-
     client.force_login(secretariat_user)
     _workers("132021", 3)
-    cache.clear()
+    statistics.refresh_monthly_statistics(today=TODAY)
     with CaptureQueriesContext(connection) as few:
         assert client.get(reverse("council:statistics")).status_code == 200
     for code in ("141011", "231002", "011002", "012025"):
         _workers(code, 4)
-    cache.clear()
     with CaptureQueriesContext(connection) as many:
         response = client.get(reverse("council:statistics"))
     assert len(many) == len(few)
@@ -108,16 +108,29 @@ def test_the_statistics_page_uses_a_constant_number_of_queries(client, secretari
     assert "首都圏(東京都、神奈川県、埼玉県、千葉県)" in body
 
 
-def test_the_trend_is_cached_but_its_current_month_is_live():
+def _history_reads(queries) -> int:
+    return sum("workerstatuschange" in query["sql"].lower() for query in queries.captured_queries)
+
+
+def test_the_trend_is_stored_by_month_and_its_current_month_is_live():
     from council.tasks import refresh_statistics_task
 
     workers = _workers("132021", 12, since=datetime.date(2026, 1, 5))
+    assert not MonthlyStatistic.objects.exists()
+    # A new installation: the first page computes the months once and stores them.
     with CaptureQueriesContext(connection) as first:
         stats = statistics.regional_statistics(today=TODAY)
+    assert _history_reads(first) == 1
     assert stats.trend[-1]["total"] == 12
+    assert MonthlyStatistic.objects.count() == statistics.TREND_MONTHS * len(Area)
+    stored = MonthlyStatistic.objects.get(month=datetime.date(2026, 3, 1), area=Area.CAPITAL)
+    assert stored.workers == 12
+    assert MonthlyStatistic.objects.get(month=datetime.date(2025, 12, 1), area=Area.CAPITAL).workers == 0
+    # Every later page reads the stored months, never the status history.
     with CaptureQueriesContext(connection) as second:
-        statistics.regional_statistics(today=TODAY)
-    assert len(second) == len(first) - 1  # the history is not read again
+        stats = statistics.regional_statistics(today=TODAY)
+    assert _history_reads(second) == 0
+    assert stats.trend_computed_at is not None
     # A worker leaves today: the tables and the current month follow at once.
     worker = workers[0]
     worker.status = WorkerStatus.LEFT
@@ -126,7 +139,7 @@ def test_the_trend_is_cached_but_its_current_month_is_live():
     stats = statistics.regional_statistics(today=TODAY)
     assert stats.total_workers == 11
     assert stats.trend[-1]["total"] == 11
-    assert stats.trend[-1]["areas"]["首都圏"] == 11
+    assert stats.trend[-1]["areas"][Area.CAPITAL] == 11
     # A change back-dated into an earlier month shows after the periodic refresh.
     WorkerStatusChange.objects.filter(worker=worker, status=WorkerStatus.LEFT).update(
         effective_on=datetime.date(2026, 6, 30)
@@ -136,9 +149,58 @@ def test_the_trend_is_cached_but_its_current_month_is_live():
     assert july["total"] == 12
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr("django.utils.timezone.localdate", lambda *args, **kwargs: TODAY)
-        refresh_statistics_task.run()
+        assert refresh_statistics_task.run() == statistics.TREND_MONTHS
     july = next(row for row in statistics.regional_statistics(today=TODAY).trend if row["month"] == july_first)
     assert july["total"] == 11
+    assert MonthlyStatistic.objects.get(month=july_first, area=Area.CAPITAL).workers == 11
+    # Twice in a row, the rows are overwritten, not duplicated.
+    statistics.refresh_monthly_statistics(today=TODAY)
+    assert MonthlyStatistic.objects.count() == statistics.TREND_MONTHS * len(Area)
+
+
+def test_a_new_month_reads_the_stored_months_and_refreshes_only_when_one_is_missing():
+    _workers("231002", 10, since=datetime.date(2026, 2, 1))
+    statistics.refresh_monthly_statistics(today=TODAY)
+    # On 1 December the months up to November are stored: nothing is recomputed.
+    december = datetime.date(2026, 12, 1)
+    with CaptureQueriesContext(connection) as queries:
+        stats = statistics.regional_statistics(today=december)
+    assert _history_reads(queries) == 0
+    assert [row["month"] for row in stats.trend][-2:] == [datetime.date(2026, 11, 1), december]
+    assert stats.trend[-2]["areas"][Area.CHUKYO] == 10
+    # A stored month lost (or never computed): the window is computed again and stored.
+    MonthlyStatistic.objects.filter(month=datetime.date(2026, 5, 1)).delete()
+    with CaptureQueriesContext(connection) as queries:
+        stats = statistics.regional_statistics(today=december)
+    assert _history_reads(queries) == 1
+    assert MonthlyStatistic.objects.filter(month=datetime.date(2026, 5, 1)).count() == len(Area)
+
+
+def test_the_statistics_pages_read_in_english(client, secretariat_user):
+    from django.utils import translation
+
+    _workers("132021", 40)
+    _workers("132071", 4)
+    secretariat_user.language = "en"
+    secretariat_user.save(update_fields=["language"])
+    client.force_login(secretariat_user)
+    body = client.get(reverse("council:statistics")).content.decode()
+    with translation.override("en"):
+        capital = str(Area.CAPITAL.label)
+        below = translation.gettext(statistics.BELOW_THRESHOLD)
+        complementary = translation.gettext(statistics.COMPLEMENTARY)
+    assert capital != "首都圏"
+    assert below != "10未満" and complementary != "秘匿"
+    assert capital in body
+    assert "首都圏" not in body
+    text = client.get(reverse("council:statistics_csv")).content.decode("utf-8-sig")
+    assert "市区町村コード" not in text.splitlines()[0]
+    assert capital in text
+    public = client.get(reverse("council:public_statistics")).content.decode()
+    assert below in public
+    assert "10未満" not in public and "秘匿" not in public
+    public_csv = client.get(reverse("council:public_statistics_csv")).content.decode("utf-8-sig")
+    assert below in public_csv and "10未満" not in public_csv
 
 
 def test_the_secretariat_pages_are_not_public(client, make_user):
@@ -235,7 +297,7 @@ def test_the_public_page_shows_small_counts_as_below_10_and_cannot_be_back_compu
         hidden = [r for r in stats.areas if r["workers"] in marks]
         assert len(hidden) != 1, "a single hidden area would be the total minus the others"
         assert sum(shown) <= int(total.replace(",", ""))
-    assert areas["その他の地域"]["workers"] == "10未満"
+    assert areas[Area.OTHER]["workers"] == "10未満"
     csv_bytes = client.get(reverse("council:public_statistics_csv")).content
     assert csv_bytes.startswith(b"\xef\xbb\xbf")
     text = csv_bytes.decode("utf-8-sig")
