@@ -135,11 +135,14 @@ def test_the_page_shows_the_meeting_without_a_login(guest, meeting, client):
     assert meeting.place in body
     assert "https://meet.example.jp/council-9" in body
     assert "地方圏への受入れの促進について" in body
-    assert "山本 教授(〇〇大学)" in body
+    assert "山本 教授 様(〇〇大学)" in body
     assert "未回答" in body
     assert 'name="attending" value="1"' in body
     assert 'name="attending" value="0"' in body
     assert "csrfmiddlewaretoken" in body
+    # The personal link is not handed to other sites (the online meeting link) nor indexed.
+    assert response["Referrer-Policy"] == "same-origin"
+    assert 'content="noindex, nofollow"' in body
 
 
 def test_the_guest_answers_attending_then_declined(guest, meeting, client):
