@@ -190,7 +190,8 @@ def test_the_statistics_pages_read_in_english(client, secretariat_user):
         below = translation.gettext(statistics.BELOW_THRESHOLD)
         complementary = translation.gettext(statistics.COMPLEMENTARY)
     assert capital != "首都圏"
-    assert below != "10未満" and complementary != "秘匿"
+    assert below != "10未満"
+    assert complementary != "秘匿"
     assert capital in body
     assert "首都圏" not in body
     text = client.get(reverse("council:statistics_csv")).content.decode("utf-8-sig")
@@ -198,9 +199,11 @@ def test_the_statistics_pages_read_in_english(client, secretariat_user):
     assert capital in text
     public = client.get(reverse("council:public_statistics")).content.decode()
     assert below in public
-    assert "10未満" not in public and "秘匿" not in public
+    assert "10未満" not in public
+    assert "秘匿" not in public
     public_csv = client.get(reverse("council:public_statistics_csv")).content.decode("utf-8-sig")
-    assert below in public_csv and "10未満" not in public_csv
+    assert below in public_csv
+    assert "10未満" not in public_csv
 
 
 def test_the_secretariat_pages_are_not_public(client, make_user):
@@ -314,3 +317,17 @@ def test_the_secretariat_csv_has_every_exact_count(client, secretariat_user):
     text = response.content.decode("utf-8")
     assert text.startswith("\ufeff")
     assert "市区町村,東京都,132071,昭島市,4,1," in text
+
+
+def test_the_refresh_command_stores_the_months_and_refuses_a_bad_date():
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    _workers("132021", 3, since=datetime.date(2026, 2, 1))
+    out = StringIO()
+    call_command("refresh_statistics", "--today", "2026-11-22", stdout=out)
+    assert out.getvalue().strip() == "stored 24 months (2024-12 to 2026-11), 3 active now"
+    assert MonthlyStatistic.objects.get(month=datetime.date(2026, 3, 1), area=Area.CAPITAL).workers == 3
+    with pytest.raises(CommandError, match="YYYY-MM-DD"):
+        call_command("refresh_statistics", "--today", "２０２６年")
