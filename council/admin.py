@@ -1,6 +1,8 @@
 """The secretariat's admin for the council. Creation and plain edits here; transitions go through
 ``council.services`` (the portal's manage pages and the actions below call them)."""
 
+import uuid
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
@@ -138,9 +140,25 @@ class CirculationResponseAdmin(admin.ModelAdmin):
 
 
 class CorporationRequestAdminForm(forms.ModelForm):
+    #: One per blank form: the same form sent twice (double click, reload) makes one request.
+    submission_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
+
     class Meta:
         model = CorporationRequest
         fields = ["member", "kind", "employers", "employer_names", "description", "deadline"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            self.fields["submission_token"].initial = uuid.uuid4()
+
+    def validate_unique(self):
+        # A token already used is not an error: the service returns the request it made.
+        exclude = {*self._get_validation_exclusions(), "submission_token"}
+        try:
+            self.instance.validate_unique(exclude=exclude)
+        except ValidationError as exc:
+            self._update_errors(exc)
 
     def clean(self):
         cleaned = super().clean()
@@ -165,13 +183,18 @@ class CorporationRequestAdmin(admin.ModelAdmin):
     list_display = ["member", "kind", "deadline", "status", "created_at"]
     list_filter = ["kind", "status"]
     filter_horizontal = ["employers"]
-    fields = ["member", "kind", "employers", "employer_names", "description", "deadline", "status", "answer",
-              "answered_at", "answered_by", "outcome", "closed_at"]  # fmt: skip
+    fields = ["member", "kind", "employers", "employer_names", "description", "deadline", "submission_token",
+              "status", "answer", "answered_at", "answered_by", "outcome", "closed_at"]  # fmt: skip
     readonly_fields = ["status", "answer", "answered_at", "answered_by", "outcome", "closed_at"]
+
+    def get_fields(self, request, obj=None):
+        if obj is not None:  # the token only travels with a blank form
+            return [name for name in self.fields if name != "submission_token"]
+        return self.fields
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None:
-            return [*self.fields]
+            return self.get_fields(request, obj)
         return self.readonly_fields
 
     def save_model(self, request, obj, form, change):
@@ -195,6 +218,7 @@ class CorporationRequestAdmin(admin.ModelAdmin):
                 employers=form.cleaned_data["employers"],
                 employer_names=form.cleaned_data["employer_names"],
                 acting_user=request.user,
+                submission_token=form.cleaned_data.get("submission_token"),
             )
         except CouncilError as exc:
             # The form ran the same checks; only a race (e.g. the member expelled meanwhile) lands here.

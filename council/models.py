@@ -276,6 +276,8 @@ class CorporationRequest(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("依頼者")
     )
     created_at = models.DateTimeField(_("依頼日時"), auto_now_add=True)
+    #: One per blank form: the same form sent twice (double click, reload) finds the first request.
+    submission_token = models.UUIDField(null=True, blank=True, unique=True)
 
     class Meta:
         verbose_name = _("登録法人への依頼")

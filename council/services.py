@@ -8,9 +8,10 @@ target state is already reached changes nothing and returns.
 """
 
 import datetime
+import uuid
 from collections.abc import Iterable
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -500,30 +501,45 @@ def send_corporation_request(
     acting_user: User,
     employers: Iterable[Organization] = (),
     employer_names: str = "",
+    submission_token: uuid.UUID | None = None,
 ) -> CorporationRequest:
     """Ask a category-3 member to guide, collect reports from, request documents from, hear or
     inspect named employers (Art. 3(1)).
 
     Writes the request in ``sent`` and a history row. After commit, emails the member's contact
-    and user.
+    and user. A ``submission_token`` already used (the same form sent twice, even at the same
+    moment) returns the request it made, and writes and sends nothing.
 
     :raises CouncilError: if the member is not an active category-3 member, the kind is unknown, no
         employer is named, the description is empty or the deadline has passed.
     """
+    if submission_token is not None:
+        existing = CorporationRequest.objects.filter(submission_token=submission_token).first()
+        if existing is not None:
+            return existing
     employers = list(employers)
     employer_names = "\n".join(line.strip() for line in (employer_names or "").splitlines() if line.strip())
     check_corporation_request(
         member=member, kind=kind, description=description, deadline=deadline, employers=employers,
         employer_names=employer_names,
     )  # fmt: skip
-    request = CorporationRequest.objects.create(
-        member=member,
-        kind=kind,
-        description=description.strip(),
-        deadline=deadline,
-        employer_names=employer_names,
-        created_by=acting_user,
-    )
+    try:
+        # A savepoint: a concurrent insert of the same token waits for the other transaction, then
+        # fails on the unique token, and the request the other one made is returned.
+        with transaction.atomic():
+            request = CorporationRequest.objects.create(
+                member=member,
+                kind=kind,
+                description=description.strip(),
+                deadline=deadline,
+                employer_names=employer_names,
+                created_by=acting_user,
+                submission_token=submission_token,
+            )
+    except IntegrityError:
+        if submission_token is None:
+            raise
+        return CorporationRequest.objects.get(submission_token=submission_token)
     request.employers.set(employers)
     log_action(
         request,

@@ -58,6 +58,45 @@ def test_a_request_added_in_the_admin_is_sent_through_the_service(client, secret
     assert AuditLog.objects.filter(action="council.corporation_request.sent").count() == 1
 
 
+def test_the_same_add_form_sent_twice_makes_one_request(
+    client, secretariat_user, organization, mailoutbox, django_capture_on_commit_callbacks
+):
+    import re
+
+    corporation = MemberFactory(corporation=True)
+    client.force_login(secretariat_user)
+    url = reverse("admin:council_corporationrequest_add")
+    page = client.get(url).content.decode()
+    token = re.search(r'name="submission_token" value="([0-9a-f-]{36})"', page).group(1)
+    data = {
+        "member": corporation.pk,
+        "kind": "inspection",
+        "employers": [organization.pk],
+        "employer_names": "",
+        "description": "実地検査をお願いします。",
+        "deadline": (timezone.localdate() + datetime.timedelta(days=10)).isoformat(),
+        "submission_token": token,
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        first = client.post(url, data)
+    with django_capture_on_commit_callbacks(execute=True):
+        second = client.post(url, data)  # a double click, or a reload of the POST
+    assert first.status_code == second.status_code == 302
+    request = CorporationRequest.objects.get()
+    assert str(request.submission_token) == token
+    assert AuditLog.objects.filter(action="council.corporation_request.sent").count() == 1
+    assert len([m for m in mailoutbox if "依頼" in m.subject]) == 1
+    # A new blank form carries a new token: a second, deliberate request is made.
+    fresh = re.search(r'name="submission_token" value="([0-9a-f-]{36})"', client.get(url).content.decode()).group(1)
+    assert fresh != token
+    assert client.post(url, {**data, "submission_token": fresh}).status_code == 302
+    assert CorporationRequest.objects.count() == 2
+    # The change page does not show the token.
+    assert "submission_token" not in client.get(
+        reverse("admin:council_corporationrequest_change", args=[request.pk])
+    ).content.decode()
+
+
 def test_admin_agenda_topics_are_saved_as_a_list(client, secretariat_user):
     client.force_login(secretariat_user)
     data = {

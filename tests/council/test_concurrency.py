@@ -71,3 +71,48 @@ def test_an_answer_racing_the_close_is_either_counted_or_refused(secretariat_use
     else:
         assert "未回答 1" in meeting.outcome
         assert len(refused) == 1
+
+
+@pytest.mark.parametrize("attempt", range(3))
+def test_the_same_request_form_sent_twice_at_once_makes_one_request(secretariat_user, organization, attempt):
+    import datetime
+    import uuid
+
+    from django.utils import timezone
+
+    from accounts.models import AuditLog
+    from council.models import CorporationRequest
+
+    corporation = MemberFactory(corporation=True)
+    token = uuid.uuid4()
+    barrier = threading.Barrier(2)
+    errors: list[BaseException] = []
+    made: list[int] = []
+
+    def send() -> None:
+        try:
+            barrier.wait()
+            request = services.send_corporation_request(
+                member=corporation,
+                kind="report",
+                description="報告を求めます。",
+                deadline=timezone.localdate() + datetime.timedelta(days=7),
+                employers=[organization],
+                acting_user=secretariat_user,
+                submission_token=token,
+            )
+            made.append(request.pk)
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors, errors
+    assert CorporationRequest.objects.filter(submission_token=token).count() == 1
+    assert len(set(made)) == 1
+    assert AuditLog.objects.filter(action="council.corporation_request.sent").count() == 1
