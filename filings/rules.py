@@ -145,11 +145,11 @@ REASON_TEXTS: dict[str, str] = {
     ),
     "workers_more": gettext_noop("%(names)s ほか%(more)d名"),
     "workers_all": gettext_noop("%(names)s"),
-    # A date inside a reason: 2026年11月22日 in Japanese, 22 Nov 2026 in English.
-    "date": gettext_noop("%(year)d年%(month)d月%(day)d日"),
 }
 
-#: Month abbreviations for the translations of ``REASON_TEXTS["date"]`` that name the month.
+#: How a date inside a reason is written, in Django's date-format letters (the portal's translated date
+#: format: 2026年11月22日 in Japanese, 22 Nov 2026 in English). Only Y, m, n, d, j and M are read here.
+DATE_FORMAT = gettext_noop("Y年n月j日")
 MONTH_ABBREVIATIONS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 CONTACT_ITEMS: dict[str, str] = {
@@ -165,12 +165,15 @@ def _identity(message: str) -> str:
 
 
 def _format_date(value: datetime.date, translate: Callable[[str], str] = _identity) -> str:
-    return translate(REASON_TEXTS["date"]) % {
-        "year": value.year,
-        "month": value.month,
-        "day": value.day,
-        "month_abbr": MONTH_ABBREVIATIONS[value.month - 1],
+    letters = {
+        "Y": str(value.year),
+        "m": f"{value.month:02d}",
+        "n": str(value.month),
+        "d": f"{value.day:02d}",
+        "j": str(value.day),
+        "M": MONTH_ABBREVIATIONS[value.month - 1],
     }
+    return "".join(letters.get(char, char) for char in translate(DATE_FORMAT))
 
 
 @dataclass(frozen=True)
