@@ -11,18 +11,22 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from accounts.text import normalize_text
+
 from . import services
 from .forms import AgendaItemAdminForm
 from .models import (
     AgendaItem,
     CirculationResponse,
     CorporationRequest,
+    IndustryClass,
     Invitation,
     Material,
     Meeting,
     MemberCategory,
     Violation,
     ViolationHandoff,
+    validate_jsic_code,
 )
 from .services import CouncilError
 
@@ -139,18 +143,52 @@ class CirculationResponseAdmin(admin.ModelAdmin):
         return False
 
 
+class IndustryClassAdminForm(forms.ModelForm):
+    # No max_length here: "12345" or "２１９４a" gets the JSIC message, not a generic length error.
+    code = forms.CharField(
+        label=IndustryClass._meta.get_field("code").verbose_name,
+        help_text=IndustryClass._meta.get_field("code").help_text,
+    )
+
+    class Meta:
+        model = IndustryClass
+        fields = ["code", "name", "is_active"]
+
+    def clean_code(self):
+        code = normalize_text(self.cleaned_data["code"])
+        validate_jsic_code(code)
+        return code
+
+
+@admin.register(IndustryClass)
+class IndustryClassAdmin(admin.ModelAdmin):
+    """The configurable list of JSIC classes of Art. 3(2). Classes are deactivated, never deleted,
+    so that the requests that named them keep them."""
+
+    form = IndustryClassAdminForm
+    list_display = ["code", "name", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["code", "name"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class CorporationRequestAdminForm(forms.ModelForm):
     #: One per blank form: the same form sent twice (double click, reload) makes one request.
     submission_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = CorporationRequest
-        fields = ["member", "kind", "employers", "employer_names", "description", "deadline"]
+        fields = ["member", "kind", "industries", "employers", "employer_names", "description", "deadline"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk is None:
             self.fields["submission_token"].initial = uuid.uuid4()
+            if "industries" in self.fields:
+                # A new request names only the classes in use (Art. 3(2)).
+                self.fields["industries"].queryset = IndustryClass.objects.filter(is_active=True)
 
     def validate_unique(self):
         # A token already used is not an error: the service returns the request it made.
@@ -171,6 +209,7 @@ class CorporationRequestAdminForm(forms.ModelForm):
                     deadline=cleaned.get("deadline"),
                     employers=list(cleaned.get("employers") or []),
                     employer_names=cleaned.get("employer_names"),
+                    industries=list(cleaned.get("industries") or []),
                 )
             except CouncilError as exc:
                 raise ValidationError(str(exc)) from exc
@@ -182,9 +221,10 @@ class CorporationRequestAdmin(admin.ModelAdmin):
     form = CorporationRequestAdminForm
     list_display = ["member", "kind", "deadline", "status", "created_at"]
     list_filter = ["kind", "status"]
-    filter_horizontal = ["employers"]
-    fields = ["member", "kind", "employers", "employer_names", "description", "deadline", "submission_token",
-              "status", "answer", "answered_at", "answered_by", "outcome", "closed_at"]  # fmt: skip
+    filter_horizontal = ["industries", "employers"]
+    fields = ["member", "kind", "industries", "employers", "employer_names", "description", "deadline",
+              "submission_token", "status", "answer", "answered_at", "answered_by", "outcome",
+              "closed_at"]  # fmt: skip
     readonly_fields = ["status", "answer", "answered_at", "answered_by", "outcome", "closed_at"]
 
     def get_fields(self, request, obj=None):
@@ -217,6 +257,7 @@ class CorporationRequestAdmin(admin.ModelAdmin):
                 deadline=form.cleaned_data["deadline"],
                 employers=form.cleaned_data["employers"],
                 employer_names=form.cleaned_data["employer_names"],
+                industries=form.cleaned_data["industries"],
                 acting_user=request.user,
                 submission_token=form.cleaned_data.get("submission_token"),
             )

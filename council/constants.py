@@ -68,13 +68,15 @@ class CirculationAnswer(models.TextChoices):
 
 
 class RequestKind(models.TextChoices):
-    """Art. 3(1): what the council may ask a category-3 member to do with employers."""
+    """Art. 3(1): what the council may ask a category-3 member to do with named employers; Art. 3(2):
+    make the employers in the chosen industries (JSIC classes) take the measures it agreed."""
 
     GUIDANCE = "guidance", _("指導")
     REPORT = "report", _("報告の徴収")
     DOCUMENTS = "documents", _("資料の要求")
     HEARING = "hearing", _("意見の聴取")
     INSPECTION = "inspection", _("現地調査")
+    MEASURES = "measures", _("合意した措置の実施(第3条第2項)")
 
 
 class RequestStatus(models.TextChoices):

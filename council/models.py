@@ -1,9 +1,13 @@
 """The council body (製造業特定技能外国人材受入れ協議・連絡会) and its member categories."""
 
+import re
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from accounts.text import normalize_text
 
 from .constants import (
     JOINABLE_CATEGORY,
@@ -246,8 +250,61 @@ class CirculationResponse(models.Model):
         return f"{self.invitation}: {self.get_answer_display()}"
 
 
+#: A JSIC code: 中分類 2 digits, 小分類 3, 細分類 4.
+_JSIC_CODE = re.compile(r"[0-9]{2,4}")
+
+
+def validate_jsic_code(value: str) -> None:
+    """A JSIC (日本標準産業分類) code: 2 to 4 ASCII digits, once full-width digits are normalised."""
+    if not _JSIC_CODE.fullmatch(normalize_text(value)):
+        raise ValidationError(
+            _("日本標準産業分類のコードは、数字2〜4桁(中分類は2桁、小分類は3桁、細分類は4桁)で入力してください。"),
+            code="invalid_jsic_code",
+        )
+
+
+class IndustryClass(models.Model):
+    """One class of the 日本標準産業分類 (JSIC) whose employers the council may ask a registered
+    corporation to make take the measures it agreed (Art. 3(2)).
+
+    The configurable list of Art. 3(2): the secretariat adds classes in the admin and deactivates
+    them instead of deleting them, so that the requests that named them keep them.
+    """
+
+    code = models.CharField(
+        _("分類コード"), max_length=4, unique=True, validators=[validate_jsic_code],
+        help_text=_("日本標準産業分類のコード。中分類は2桁、小分類は3桁、細分類は4桁。"),
+    )  # fmt: skip
+    name = models.CharField(_("分類名"), max_length=200, help_text=_("例: 金属製品製造業"))
+    is_active = models.BooleanField(
+        _("有効"),
+        default=True,
+        help_text=_("外すと、新しい依頼では選べなくなります。過去の依頼の表示は変わりません。"),
+    )
+
+    class Meta:
+        verbose_name = _("対象業種(日本標準産業分類)")
+        verbose_name_plural = _("対象業種(日本標準産業分類)")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """「2194 金属製品製造業」: the code, then the name."""
+        return f"{self.code} {self.name}"
+
+    def clean_fields(self, exclude=None) -> None:
+        # Full-width digits (２１９４) and stray spaces are what people type; the code is stored half-width.
+        self.code = normalize_text(self.code)
+        self.name = normalize_text(self.name) if self.name else self.name
+        super().clean_fields(exclude=exclude)
+
+
 class CorporationRequest(models.Model):
-    """The council's request to a category-3 member about named employers (Art. 3(1))."""
+    """The council's request to a category-3 member about named employers (Art. 3(1)), or to make
+    the employers in the chosen JSIC classes take the measures the council agreed (Art. 3(2))."""
 
     member = models.ForeignKey(
         "membership.Member", on_delete=models.PROTECT, related_name="council_requests", verbose_name=_("登録法人")
@@ -259,6 +316,10 @@ class CorporationRequest(models.Model):
     employer_names = models.TextField(
         _("対象の特定技能所属機関(ポータル未登録)"), blank=True, help_text=_("1行に1機関。")
     )
+    industries = models.ManyToManyField(
+        IndustryClass, blank=True, related_name="requests", verbose_name=_("対象の業種(日本標準産業分類)"),
+        help_text=_("合意した措置の実施(第3条第2項)の依頼でだけ指定します。"),
+    )  # fmt: skip
     description = models.TextField(_("依頼の内容"))
     deadline = models.DateField(_("回答期限"))
     status = models.CharField(
@@ -291,6 +352,9 @@ class CorporationRequest(models.Model):
         names = [employer.name for employer in self.employers.all()]
         names += [line.strip() for line in self.employer_names.splitlines() if line.strip()]
         return names
+
+    def industry_labels(self) -> list[str]:
+        return [industry.label for industry in self.industries.all()]
 
 
 class Violation(models.Model):

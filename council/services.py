@@ -1,5 +1,5 @@
 """Writes on the council's work: meetings and written circulations (Art. 5), publicity (Art. 7),
-requests to registered corporations (Art. 3(1)) and the hand-off of violations (Arts. 3(3), 12).
+requests to registered corporations (Art. 3(1), (2)) and the hand-off of violations (Arts. 3(3), 12).
 
 Every transition locks its row, checks the move against ``constants.TRANSITIONS``, saves only the
 changed fields with the acting user and the time, writes one history row through
@@ -38,6 +38,7 @@ from .constants import (
 from .models import (
     CirculationResponse,
     CorporationRequest,
+    IndustryClass,
     Invitation,
     Meeting,
     Violation,
@@ -459,7 +460,7 @@ def set_meeting_publicity(
     return meeting
 
 
-# --- Requests to registered corporations (Art. 3(1)) ------------------------------------------
+# --- Requests to registered corporations (Art. 3(1), (2)) -------------------------------------
 
 
 def check_corporation_request(
@@ -470,8 +471,12 @@ def check_corporation_request(
     deadline: datetime.date | None,
     employers: list[Organization],
     employer_names: str,
+    industries: Iterable[IndustryClass] = (),
 ) -> None:
     """The checks of :func:`send_corporation_request`, also run by the admin form before saving.
+
+    A request under Art. 3(1) names employers and no industry; one to take the agreed measures
+    (Art. 3(2), kind ``measures``) names at least one active industry class, employers optional.
 
     :raises CouncilError: with the first problem found.
     """
@@ -483,8 +488,20 @@ def check_corporation_request(
         raise CouncilError(_("依頼先は現在の第3号構成員(登録法人)にしてください。"))
     if kind not in RequestKind.values:
         raise CouncilError(_("依頼の種類を選んでください。"))
-    if not employers and not (employer_names or "").strip():
-        raise CouncilError(_("対象の特定技能所属機関を1つ以上指定してください。"))
+    industries = list(industries)
+    if kind == RequestKind.MEASURES:
+        for industry in industries:
+            if not industry.is_active:
+                raise CouncilError(
+                    _("業種「%(label)s」は現在使われていないため、指定できません。") % {"label": industry.label}
+                )
+        if not industries:
+            raise CouncilError(_("合意した措置の実施を求める業種(日本標準産業分類)を1つ以上選んでください。"))
+    else:
+        if industries:
+            raise CouncilError(_("業種の指定は、合意した措置の実施の依頼にだけ使えます。"))
+        if not employers and not (employer_names or "").strip():
+            raise CouncilError(_("対象の特定技能所属機関を1つ以上指定してください。"))
     if not (description or "").strip():
         raise CouncilError(_("依頼の内容を入力してください。"))
     if deadline is None or deadline < timezone.localdate():
@@ -501,17 +518,20 @@ def send_corporation_request(
     acting_user: User,
     employers: Iterable[Organization] = (),
     employer_names: str = "",
+    industries: Iterable[IndustryClass] = (),
     submission_token: uuid.UUID | None = None,
 ) -> CorporationRequest:
     """Ask a category-3 member to guide, collect reports from, request documents from, hear or
-    inspect named employers (Art. 3(1)).
+    inspect named employers (Art. 3(1)), or to make the employers in ``industries`` (JSIC classes)
+    take the measures the council agreed, given in ``description`` (Art. 3(2), kind ``measures``).
 
-    Writes the request in ``sent`` and a history row. After commit, emails the member's contact
-    and user. A ``submission_token`` already used (the same form sent twice, even at the same
-    moment) returns the request it made, and writes and sends nothing.
+    Writes the request in ``sent`` and a history row (with the industry codes). After commit,
+    emails the member's contact and user. A ``submission_token`` already used (the same form sent
+    twice, even at the same moment) returns the request it made, and writes and sends nothing.
 
-    :raises CouncilError: if the member is not an active category-3 member, the kind is unknown, no
-        employer is named, the description is empty or the deadline has passed.
+    :raises CouncilError: if the member is not an active category-3 member, the kind is unknown, an
+        Art. 3(1) request names no employer or names an industry, a ``measures`` request names no
+        industry or an inactive one, the description is empty or the deadline has passed.
     """
     if submission_token is not None:
         existing = CorporationRequest.objects.filter(submission_token=submission_token).first()
@@ -519,9 +539,11 @@ def send_corporation_request(
             return existing
     employers = list(employers)
     employer_names = "\n".join(line.strip() for line in (employer_names or "").splitlines() if line.strip())
+    # Read again: an industry deactivated after the form was opened is refused, not sent.
+    industries = list(IndustryClass.objects.filter(pk__in=[industry.pk for industry in industries]))
     check_corporation_request(
         member=member, kind=kind, description=description, deadline=deadline, employers=employers,
-        employer_names=employer_names,
+        employer_names=employer_names, industries=industries,
     )  # fmt: skip
     try:
         # A savepoint: a concurrent insert of the same token waits for the other transaction, then
@@ -541,12 +563,14 @@ def send_corporation_request(
             raise
         return CorporationRequest.objects.get(submission_token=submission_token)
     request.employers.set(employers)
+    request.industries.set(industries)
     log_action(
         request,
         "council.corporation_request.sent",
         actor=acting_user,
         data={"to": request.status, "member": member.name, "kind": kind, "deadline": deadline,
-              "employers": request.employer_labels()},
+              "employers": request.employer_labels(),
+              "industries": sorted(industry.code for industry in industries)},
     )  # fmt: skip
     recipients = sorted({member.contact_email, member.user.email if member.user_id else ""} - {""})
     send_templated_email("council_corporation_request", to=recipients, context={"request": request})
