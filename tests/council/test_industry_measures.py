@@ -13,6 +13,7 @@ from council import services
 from council.constants import RequestKind, RequestStatus
 from council.models import CorporationRequest, IndustryClass
 from council.services import CouncilError
+from tests.conftest import shot
 from tests.membership.factories import MemberFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -242,3 +243,58 @@ def test_the_admin_add_page_sends_a_measures_request_through_the_service(
     change = client.get(reverse("admin:council_corporationrequest_change", args=[request.pk])).content.decode()
     assert "2194 金属製品製造業" in change
     assert 'name="industries"' not in change
+
+
+# --- In the browser ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def secretariat_page(browser, page, secretariat_user, password, browser_login):
+    """A second browser window, signed in as the secretariat with its second factor."""
+    context = browser.new_context(locale="ja-JP", viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(15_000)
+    secretariat = context.new_page()
+    secretariat.base_url = page.base_url
+    browser_login(secretariat, secretariat_user, password, secretariat_user.totp_secret)
+    yield secretariat
+    context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_browser_the_secretariat_asks_for_the_measures_and_the_corporation_answers(
+    page, secretariat_page, make_user, password, browser_login
+):
+    corporation = MemberFactory(corporation=True, name="一般社団法人テスト工業会", user=make_user("jaim@example.jp"))
+    metal = IndustryClass.objects.create(code="2194", name="金属製品製造業")
+    IndustryClass.objects.create(code="26", name="生産用機械器具製造業")
+
+    # The secretariat picks the industry in the admin's two-box selector and sends the request.
+    admin = secretariat_page
+    admin.goto(admin.base_url + reverse("admin:council_corporationrequest_add"))
+    admin.select_option("#id_member", str(corporation.pk))
+    admin.select_option("#id_kind", "measures")
+    admin.select_option("#id_industries_from", label="2194 金属製品製造業")
+    admin.click("#id_industries_add")
+    admin.fill("#id_description", MEASURES_TEXT)
+    admin.fill("#id_deadline", _deadline().isoformat())
+    admin.click("input[name=_save]")
+    admin.wait_for_url("**/admin/council/corporationrequest/")
+    request = CorporationRequest.objects.get()
+    assert list(request.industries.all()) == [metal]
+    shot(admin, "industry-measures-admin-sent")
+
+    # The corporation finds it in its list, sees the industry and the measures, and answers.
+    browser_login(page, corporation.user, password)
+    page.goto(page.base_url + reverse("council:requests"))
+    page.click("text=合意した措置の実施(第3条第2項)")
+    page.wait_for_selector("dd.industries >> text=2194 金属製品製造業")
+    assert "生産用機械器具製造業" not in page.content()
+    assert MEASURES_TEXT in page.content()
+    page.fill("textarea[name=answer]", "会員企業12社に相談体制を整備させました。")
+    page.click("main form button[type=submit]")
+    page.wait_for_selector("text=回答を送信しました。")
+    shot(page, "industry-measures-answered")
+    request.refresh_from_db()
+    assert request.status == RequestStatus.ANSWERED
+    assert request.answered_by == corporation.user
