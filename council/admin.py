@@ -173,6 +173,9 @@ class IndustryClassAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def save_model(self, request, obj, form, change):
+        services.save_industry_class(obj, acting_user=request.user)
+
 
 class CorporationRequestAdminForm(forms.ModelForm):
     #: One per blank form: the same form sent twice (double click, reload) makes one request.

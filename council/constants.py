@@ -135,5 +135,6 @@ ACTION_LABELS = {
     "council.corporation_request.answered": _("回答"),
     "council.corporation_request.closed": _("結果を記録して完了"),
     "council.violation.recorded": _("違反を記録"),
+    "council.industry_class.saved": _("業種(日本標準産業分類)を登録・変更"),
     "council.violation.handed_off": _("制度関係機関に引継ぎ"),
 }

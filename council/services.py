@@ -463,6 +463,35 @@ def set_meeting_publicity(
 # --- Requests to registered corporations (Art. 3(1), (2)) -------------------------------------
 
 
+@transaction.atomic
+def save_industry_class(industry: IndustryClass, *, acting_user: User) -> IndustryClass:
+    """Add a JSIC class to the list of Art. 3(2), or rename, deactivate or reactivate one.
+
+    Writes the row and a history row with what changed (nothing when nothing changed). The code
+    is validated by the model; a class is never deleted, so the requests that named it keep it.
+    """
+    before = None
+    if industry.pk is not None:
+        before = (
+            IndustryClass.objects.select_for_update()
+            .filter(pk=industry.pk)
+            .values("code", "name", "is_active")
+            .first()
+        )
+    after = {"code": industry.code, "name": industry.name, "is_active": industry.is_active}
+    if before == after:
+        return industry
+    industry.full_clean()
+    industry.save()
+    log_action(
+        industry,
+        "council.industry_class.saved",
+        actor=acting_user,
+        data={"from": before, "to": after} if before else {"to": after},
+    )
+    return industry
+
+
 def check_corporation_request(
     *,
     member: Member | None,

@@ -95,6 +95,20 @@ def test_the_secretariat_adds_an_industry_class_in_the_admin(client, secretariat
     assert "2194" in changelist.content.decode()
     delete = client.get(reverse("admin:council_industryclass_delete", args=[industry.pk]))
     assert delete.status_code == 403
+    # Each change leaves a history row with what changed; saving unchanged leaves none.
+    added = AuditLog.objects.get(action="council.industry_class.saved")
+    assert added.data == {"to": {"code": "2194", "name": "金属製品製造業", "is_active": True}}
+    assert added.actor == secretariat_user
+    change = reverse("admin:council_industryclass_change", args=[industry.pk])
+    assert client.post(change, {"code": "2194", "name": "金属製品製造業"}).status_code == 302  # deactivated
+    industry.refresh_from_db()
+    assert industry.is_active is False
+    rows = list(AuditLog.objects.filter(action="council.industry_class.saved").order_by("pk"))
+    assert len(rows) == 2
+    assert rows[1].data["from"]["is_active"] is True
+    assert rows[1].data["to"]["is_active"] is False
+    assert client.post(change, {"code": "2194", "name": "金属製品製造業"}).status_code == 302
+    assert AuditLog.objects.filter(action="council.industry_class.saved").count() == 2
 
 
 # --- The rules of the service ------------------------------------------------------------------
