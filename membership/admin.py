@@ -37,7 +37,7 @@ from .forms import (
     WithdrawMembersForm,
 )
 from .models import ChangeNotification, JoinRequest, JoinRequestAttachment, Member, WithdrawalNotice
-from .services import EXPULSION_GROUNDS, MembershipError
+from .services import BODY_DETAILS_FIELDS, EXPULSION_GROUNDS, MembershipError
 
 
 def _history_table(obj: Model) -> str:
@@ -80,21 +80,6 @@ def _transition_text(data: dict, labels: dict) -> str:
 
 
 # --- What the pages share ----------------------------------------------------------------------------
-
-#: The body's details (``BodyDetails``) that a join request and a member both show, in this order.
-BODY_DETAILS_FIELDS = [
-    "organization_type",
-    "municipality",
-    "prefecture",
-    "name",
-    "postal_code",
-    "address",
-    "representative_name",
-    "contact_department",
-    "contact_name",
-    "contact_email",
-    "contact_phone",
-]
 
 
 def details_fieldset(*before: str, after: tuple[str, ...] = ("cooperation",)) -> tuple:

@@ -42,8 +42,8 @@ class MembershipError(Exception):
     """A move the 運営要領 or the transition table does not allow. The message is shown to the user."""
 
 
-#: The fields an applicant fills in on a join request.
-JOIN_REQUEST_FIELDS = (
+#: The body's details (``BodyDetails``) that a join request and a member both hold, in this order.
+BODY_DETAILS_FIELDS = (
     "organization_type",
     "municipality",
     "prefecture",
@@ -55,9 +55,9 @@ JOIN_REQUEST_FIELDS = (
     "contact_name",
     "contact_email",
     "contact_phone",
-    "agrees_with_purpose",
-    "cooperation",
 )
+#: The fields an applicant fills in on a join request.
+JOIN_REQUEST_FIELDS = (*BODY_DETAILS_FIELDS, "agrees_with_purpose", "cooperation")
 
 #: Fields that must be filled in before a join request can be submitted.
 REQUIRED_ON_SUBMIT = (
