@@ -15,3 +15,15 @@ def secretariat_user(secretariat_user, enable_totp):
     """The secretariat with TOTP set up, as the portal requires of it."""
     secretariat_user.totp_secret = enable_totp(secretariat_user)
     return secretariat_user
+
+
+@pytest.fixture
+def secretariat_page(browser, page, secretariat_user, password, browser_login):
+    """A second browser window, signed in as the secretariat with its second factor."""
+    context = browser.new_context(locale="ja-JP", viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(15_000)
+    secretariat = context.new_page()
+    secretariat.base_url = page.base_url
+    browser_login(secretariat, secretariat_user, password, secretariat_user.totp_secret)
+    yield secretariat
+    context.close()

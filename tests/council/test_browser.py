@@ -13,18 +13,6 @@ from tests.membership.factories import MemberFactory
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def secretariat_page(browser, page, secretariat_user, password, browser_login):
-    """A second browser window, signed in as the secretariat with its second factor."""
-    context = browser.new_context(locale="ja-JP", viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(15_000)
-    secretariat = context.new_page()
-    secretariat.base_url = page.base_url
-    browser_login(secretariat, secretariat_user, password, secretariat_user.totp_secret)
-    yield secretariat
-    context.close()
-
-
 def _member(make_user, email: str, name: str):
     return MemberFactory(name=name, user=make_user(email))
 

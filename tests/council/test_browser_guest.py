@@ -17,18 +17,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 LINK = re.compile(r"https?://\S+/council/guest/[^/\s\"<]+/")
 
 
-@pytest.fixture
-def secretariat_page(browser, page, secretariat_user, password, browser_login):
-    """A second browser window, signed in as the secretariat with its second factor."""
-    context = browser.new_context(locale="ja-JP", viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(15_000)
-    secretariat = context.new_page()
-    secretariat.base_url = page.base_url
-    browser_login(secretariat, secretariat_user, password, secretariat_user.totp_secret)
-    yield secretariat
-    context.close()
-
-
 def test_a_guest_answers_from_the_email_and_the_secretariat_sees_it(page, secretariat_page, settings):
     settings.SITE_URL = page.base_url  # the links in the emails point at the running test server
     title = "第12回 製造業特定技能外国人材受入れ協議・連絡会"

@@ -262,18 +262,6 @@ def test_the_admin_add_page_sends_a_measures_request_through_the_service(
 # --- In the browser ----------------------------------------------------------------------------
 
 
-@pytest.fixture
-def secretariat_page(browser, page, secretariat_user, password, browser_login):
-    """A second browser window, signed in as the secretariat with its second factor."""
-    context = browser.new_context(locale="ja-JP", viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(15_000)
-    secretariat = context.new_page()
-    secretariat.base_url = page.base_url
-    browser_login(secretariat, secretariat_user, password, secretariat_user.totp_secret)
-    yield secretariat
-    context.close()
-
-
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_browser_the_secretariat_asks_for_the_measures_and_the_corporation_answers(
