@@ -1,6 +1,6 @@
 import pytest
 
-from tests.membership.factories import ensure_seed_data
+from tests.membership.factories import MemberFactory, UserFactory, ensure_seed_data
 
 
 @pytest.fixture(autouse=True)
@@ -15,6 +15,15 @@ def secretariat_user(secretariat_user, enable_totp):
     """The secretariat with TOTP set up, as the portal requires of it."""
     secretariat_user.totp_secret = enable_totp(secretariat_user)
     return secretariat_user
+
+
+@pytest.fixture
+def corporation():
+    """A registered corporation (category 3) with a portal user."""
+    member = MemberFactory(corporation=True)
+    member.user = UserFactory(email="jaim@example.jp")
+    member.save(update_fields=["user"])
+    return member
 
 
 @pytest.fixture

@@ -22,14 +22,6 @@ MEASURES_TEXT = "外国人材の受入れに当たり、協議・連絡会で合
 
 
 @pytest.fixture
-def corporation():
-    member = MemberFactory(corporation=True)
-    member.user = UserFactory(email="jaim@example.jp")
-    member.save(update_fields=["user"])
-    return member
-
-
-@pytest.fixture
 def metal():
     return IndustryClass.objects.create(code="2194", name="金属製品製造業")
 

@@ -18,14 +18,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def corporation():
-    member = MemberFactory(corporation=True)
-    member.user = UserFactory(email="jaim@example.jp")
-    member.save(update_fields=["user"])
-    return member
-
-
-@pytest.fixture
 def agency():
     member = Member.objects.get(name="法務省")
     member.user = UserFactory(email="moj@example.jp")
