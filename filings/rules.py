@@ -147,11 +147,6 @@ REASON_TEXTS: dict[str, str] = {
     "workers_all": gettext_noop("%(names)s"),
 }
 
-#: How a date inside a reason is written, in Django's date-format letters (the portal's translated date
-#: format: 2026年11月22日 in Japanese, 22 Nov 2026 in English). Only Y, m, n, d, j and M are read here.
-DATE_FORMAT = gettext_noop("Y年n月j日")
-MONTH_ABBREVIATIONS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
 CONTACT_ITEMS: dict[str, str] = {
     "department": gettext_noop("担当部署"),
     "name": gettext_noop("担当者"),
@@ -164,16 +159,8 @@ def _identity(message: str) -> str:
     return message
 
 
-def _format_date(value: datetime.date, translate: Callable[[str], str] = _identity) -> str:
-    letters = {
-        "Y": str(value.year),
-        "m": f"{value.month:02d}",
-        "n": str(value.month),
-        "d": f"{value.day:02d}",
-        "j": str(value.day),
-        "M": MONTH_ABBREVIATIONS[value.month - 1],
-    }
-    return "".join(letters.get(char, char) for char in translate(DATE_FORMAT))
+def _format_date(value: datetime.date) -> str:
+    return f"{value.year}年{value.month}月{value.day}日"
 
 
 @dataclass(frozen=True)
@@ -193,7 +180,11 @@ class Reason:
     def is_staleness(self) -> bool:
         return self.code.startswith("stale_")
 
-    def render(self, translate: Callable[[str], str] = _identity) -> str:
+    def render(
+        self, translate: Callable[[str], str] = _identity, format_date: Callable[[datetime.date], str] = _format_date
+    ) -> str:
+        """The reason in the language of ``translate``, its date written by ``format_date`` (Japanese
+        by default; the portal passes Django's formatting in the reader's language)."""
         names = self.worker_names[:NAMES_SHOWN]
         separator = "、"
         if len(self.worker_names) > NAMES_SHOWN:
@@ -210,7 +201,7 @@ class Reason:
             "item": translate(CONTACT_ITEMS[self.item]) if self.item in CONTACT_ITEMS else self.item,
             "old": self.old,
             "new": self.new,
-            "submitted_on": _format_date(self.submitted_on, translate) if self.submitted_on else "",
+            "submitted_on": format_date(self.submitted_on) if self.submitted_on else "",
         }
         return translate(REASON_TEXTS[self.code]) % params
 

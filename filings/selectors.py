@@ -18,6 +18,7 @@ from typing import NamedTuple
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Min, QuerySet
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext, gettext_noop
 
 from accounts.models import AuditLog, Organization
@@ -258,13 +259,18 @@ class RequirementReport:
         return None
 
 
+def format_reason_date(value: datetime.date) -> str:
+    """A date inside a reason, in the reader's language (2026年11月22日, or 22 Nov 2026)."""
+    return date_format(value, gettext("Y年n月j日"))
+
+
 def _entry(
     requirement: rules.Requirement, loaded: LoadedSituation, worker_refs: dict[int, WorkerRef]
 ) -> RequirementEntry:
     return RequirementEntry(
         municipality=loaded.municipalities[requirement.municipality],
         state=requirement.state,
-        reasons=[reason.render(gettext) for reason in requirement.reasons],
+        reasons=[reason.render(gettext, format_reason_date) for reason in requirement.reasons],
         due_date=requirement.due_date,
         overdue=requirement.overdue,
         workers=[worker_refs[i] for i in requirement.worker_ids],
@@ -274,7 +280,7 @@ def _entry(
         confirmation_id=requirement.confirmation_id,
         submitted_on=requirement.submitted_on,
         method=requirement.method,
-        staleness=[reason.render(gettext) for reason in requirement.staleness],
+        staleness=[reason.render(gettext, format_reason_date) for reason in requirement.staleness],
     )
 
 

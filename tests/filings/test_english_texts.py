@@ -210,13 +210,15 @@ def test_the_japanese_roster_pages_keep_their_text(client, employer_user, workpl
 
 
 def test_a_date_in_a_reason_is_written_the_readers_way():
+    from filings.selectors import format_reason_date
+
     reason = rules.Reason(
         code="stale_employer_name", old="旧社名", new="新社名", submitted_on=datetime.date(2026, 11, 24)
     )
     with translation.override("en"):
-        english = reason.render(gettext)
+        english = reason.render(gettext, format_reason_date)
     with translation.override("ja"):
-        japanese = reason.render(gettext)
+        japanese = reason.render(gettext, format_reason_date)
     assert "24 Nov 2026" in english
     assert "年" not in english
     assert japanese.startswith("2026年11月24日 に提出した協力確認書の後に")
