@@ -17,6 +17,8 @@ from accounts.constants import OrganizationRole
 from accounts.text import corporate_number_check_digit, normalize_text
 from municipalities.forms import AddressFormMixin
 
+from .services import ORGANIZATION_FIELDS
+
 # --- Input normalisation --------------------------------------------------------------------
 
 
@@ -205,17 +207,7 @@ class OrganizationForm(AddressFormMixin, forms.Form):
         error_messages={**_REQUIRED, "invalid": _("メールアドレスの形式が正しくありません。")},
     )
 
-    FIELDS = (
-        "name",
-        "corporate_number",
-        "postal_code",
-        "address",
-        "representative_name",
-        "contact_department",
-        "contact_name",
-        "contact_phone",
-        "contact_email",
-    )
+    FIELDS = ORGANIZATION_FIELDS
 
     @classmethod
     def initial_for(cls, organization) -> dict:

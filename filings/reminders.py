@@ -49,7 +49,7 @@ from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, F, Min, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -279,17 +279,7 @@ def situations(organizations: list[Organization], *, today: datetime.date) -> di
         .values_list("organization_id", "id", "name", "status", "workplace_id", "residence_municipality_id")
     ):
         workers[row[0]].append(row[1:])
-    first_application = dict(
-        VisaApplication.objects.filter(
-            worker__organization_id__in=ids,
-            state__in=rules.DUE_SETTING_STATES,
-            planned_date__gte=rules.OBLIGATION_START,
-        )
-        .order_by()
-        .values("worker_id")
-        .annotate(first=Min("planned_date"))
-        .values_list("worker_id", "first")
-    )
+    first_application = selectors.first_application_dates(worker__organization_id__in=ids)
     confirmations: dict[int, list[dict]] = defaultdict(list)
     for row in (
         Confirmation.objects.filter(organization_id__in=ids, status=ConfirmationStatus.SUBMITTED)

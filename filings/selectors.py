@@ -98,6 +98,23 @@ class LoadedSituation:
     municipalities_by_id: dict[int, Municipality]
 
 
+def first_application_dates(**workers) -> dict[int, datetime.date]:
+    """worker id → the first planned date of the applications that set a due date (one query).
+
+    ``workers`` filters the applications by their worker (``worker__organization_id=...`` or
+    ``worker__organization_id__in=...``).
+    """
+    return dict(
+        VisaApplication.objects.filter(
+            **workers, state__in=rules.DUE_SETTING_STATES, planned_date__gte=rules.OBLIGATION_START
+        )
+        .order_by()
+        .values("worker_id")
+        .annotate(first=Min("planned_date"))
+        .values_list("worker_id", "first")
+    )
+
+
 def load(organization: Organization, *, today: datetime.date) -> LoadedSituation:
     """Load everything the rules need for ``organization``, in six queries.
 
@@ -126,17 +143,7 @@ def load(organization: Organization, *, today: datetime.date) -> LoadedSituation
             .values_list("id", "name", "status", "workplace_id", "residence_municipality_id", "residence_ward_id"),
         )
     }
-    first_application = dict(
-        VisaApplication.objects.filter(
-            worker__organization_id=org.pk,
-            state__in=rules.DUE_SETTING_STATES,
-            planned_date__gte=rules.OBLIGATION_START,
-        )
-        .order_by()
-        .values("worker_id")
-        .annotate(first=Min("planned_date"))
-        .values_list("worker_id", "first")
-    )
+    first_application = first_application_dates(worker__organization_id=org.pk)
     confirmation_rows = list(
         Confirmation.objects.filter(organization_id=org.pk, status=ConfirmationStatus.SUBMITTED)
         .order_by()

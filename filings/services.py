@@ -125,7 +125,7 @@ def _require_text(value: Any, field: str, message: str, max_length: int) -> str:
 
 
 #: Fields printed on the 協力確認書, whose characters the bundled font must have.
-PRINTED_ORGANIZATION_FIELDS = ("name", "contact_department", "contact_name", "contact_phone", "contact_email")
+PRINTED_ORGANIZATION_FIELDS = CONFIRMATION_FIELDS
 
 
 def _require_printable(text: str, field: str) -> str:

@@ -117,17 +117,9 @@ def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
     organization = Organization.objects.filter(pk=data["o"]).first()
     if organization is None:
         return render(request, "filings/invitation_invalid.html", status=400)
+    context = {"organization": organization, "role_label": OrganizationRole(data["r"]).label, "email": data["e"]}
     if not request.user.is_authenticated:
-        return render(
-            request,
-            "filings/invitation_accept.html",
-            {
-                "organization": organization,
-                "role_label": OrganizationRole(data["r"]).label,
-                "email": data["e"],
-                "next": request.get_full_path(),
-            },
-        )
+        return render(request, "filings/invitation_accept.html", {**context, "next": request.get_full_path()})
     email_matches = request.user.email.lower() == data["e"]
     if request.method == "POST" and email_matches:
         account_services.accept_organization_invitation(
@@ -136,15 +128,4 @@ def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
         set_acting_as(request, "organization", organization.pk)
         messages.success(request, _("「%(name)s」の利用者になりました。") % {"name": organization.name})
         return redirect("filings:dashboard")
-    return render(
-        request,
-        "filings/invitation_accept.html",
-        {
-            "organization": organization,
-            "role_label": OrganizationRole(data["r"]).label,
-            "email": data["e"],
-            "email_matches": email_matches,
-        },
-    )
-
-
+    return render(request, "filings/invitation_accept.html", {**context, "email_matches": email_matches})
